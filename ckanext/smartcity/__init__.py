@@ -1,0 +1,1 @@
+"""ckanext-smartcity: open-data portal extension for a Vietnamese smart city."""

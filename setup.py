@@ -1,0 +1,39 @@
+from setuptools import find_namespace_packages, setup
+
+setup(
+    name="ckanext-smartcity",
+    version="0.1.0",
+    description="Open-data portal for a Vietnamese smart city (CKAN 2.12 extension)",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.11",
+    packages=find_namespace_packages(include=["ckanext", "ckanext.*"]),
+    include_package_data=True,
+    package_data={
+        "ckanext.smartcity": [
+            "config_declaration.yaml",
+            "schemas/*.yaml", "schemas/*.json", "schemas/codelists/*",
+            "codelists/*", "privacy/data/*",
+            "templates/**/*", "public/**/*", "i18n/**/*",
+        ],
+    },
+    install_requires=[
+        "openpyxl>=3.1",
+        "charset-normalizer>=3",
+        "pglast>=6",
+        "PyYAML>=6",
+        "Faker>=25",
+        "psutil>=5",
+    ],
+    extras_require={
+        "test": ["pytest>=8", "pytest-timeout", "ckanapi"],
+    },
+    entry_points={
+        "ckan.plugins": [
+            "smartcity = ckanext.smartcity.plugin:SmartcityPlugin",
+            "smartcity_sql = ckanext.smartcity.harvesters.sql:SqlHarvester",
+            "smartcity_api = ckanext.smartcity.harvesters.api:ApiHarvester",
+            "smartcity_file = ckanext.smartcity.harvesters.file:FileHarvester",
+        ],
+        "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
+    },
+)
