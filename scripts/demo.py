@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""`make demo`: the portal with the demo departments harvested, at http://127.0.0.1:5000.
+
+Steps (each idempotent, so a second `make demo` is quick):
+  services (PostgreSQL, Redis, Solr) → .demo/ckan.ini → CKAN database → sysadmin `admin`
+  → departments and pillars → synthetic departmental systems → harvest sources
+  → gather/fetch consumers + jobs worker + scheduler → harvests → `ckan run` (foreground).
+Ctrl-C (or `make stop`) stops every process it started, then the services.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import services  # noqa: E402
+
+STATE = ROOT / ".demo"
+INI = STATE / "ckan.ini"
+PIDS = STATE / "pids"
+LOGS = STATE / "logs"
+DROPBOX = STATE / "dropbox"
+VENV_BIN = ROOT / ".venv" / "bin"
+PORT = int(os.environ.get("SMARTCITY_DEMO_PORT", "5000"))
+ADMIN_USER = "admin"
+# Demo-only credentials, documented in the README; never use them on a real portal.
+ADMIN_PASSWORD = os.environ.get("SMARTCITY_DEMO_ADMIN_PASSWORD", "DaNang-demo-2025")
+PLUGINS = ("smartcity scheming_datasets scheming_organizations scheming_groups harvest dcat "
+           "datastore activity smartcity_sql smartcity_api smartcity_file")
+
+
+def say(msg: str) -> None:
+    print(f"[demo] {msg}", flush=True)
+
+
+def write_ini(env: dict[str, str]) -> None:
+    template = (ROOT / "config" / "ckan.ini.tmpl").read_text()
+    INI.write_text(template.format(common_ini=str(ROOT / "config" / "ckan-common.ini"),
+                                   port=PORT, plugins=PLUGINS, dropbox=str(DROPBOX), **env))
+    INI.chmod(0o600)
+
+
+def ckan(*args: str, env: dict[str, str], check: bool = True, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([str(VENV_BIN / "ckan"), "-c", str(INI), *args], env=env,
+                          check=check, **kw)
+
+
+def ensure_admin(env: dict[str, str]) -> None:
+    shown = ckan("user", "show", ADMIN_USER, env=env, capture_output=True, text=True,
+                 check=False)
+    if "User:None" in shown.stdout.replace(" ", "") or shown.returncode != 0:
+        say(f"creating sysadmin '{ADMIN_USER}'")
+        ckan("user", "add", ADMIN_USER, "email=admin@demo.invalid",
+             f"password={ADMIN_PASSWORD}", env=env, stdout=subprocess.DEVNULL)
+    ckan("sysadmin", "add", ADMIN_USER, env=env, stdout=subprocess.DEVNULL,
+         stderr=subprocess.DEVNULL, check=False)
+
+
+def start_background(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+    LOGS.mkdir(exist_ok=True)
+    PIDS.mkdir(exist_ok=True)
+    out = open(LOGS / f"{name}.log", "ab")
+    proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    (PIDS / f"{name}.pid").write_text(str(proc.pid))
+    return proc
+
+
+def stop_background() -> None:
+    """Stop every process recorded under .demo/pids (also used by `make stop`)."""
+    if not PIDS.exists():
+        return
+    for pidfile in PIDS.glob("*.pid"):
+        try:
+            pid = int(pidfile.read_text())
+            os.killpg(pid, signal.SIGTERM)
+            for _ in range(50):
+                os.kill(pid, 0)
+                time.sleep(0.1)
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, ValueError, PermissionError):
+            pass
+        pidfile.unlink(missing_ok=True)
+
+
+def scheduler(env: dict[str, str], stop: threading.Event) -> None:
+    """What cron does in production: `ckan harvester run` every minute."""
+    while not stop.wait(60):
+        ckan("harvester", "run", env=env, check=False, stdout=subprocess.DEVNULL,
+             stderr=subprocess.DEVNULL)
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "stop":
+        stop_background()
+        return 0
+    stop_background()  # leftovers of an interrupted run
+    started = time.monotonic()
+    env_values = services.up("demo", init_db=False)
+    write_ini(env_values)
+    env = dict(os.environ, **env_values)
+    services.init_ckan_db(STATE, INI, env_values, env_values["SMARTCITY_PG_ADMIN_URL"],
+                          services.PROFILES["demo"]["ds_db"])
+    ensure_admin(env)
+    say("departments and smart-city pillars")
+    ckan("smartcity", "init", env=env, stdout=subprocess.DEVNULL)
+
+    DROPBOX.mkdir(parents=True, exist_ok=True)
+    secrets_file = STATE / "secrets.env"
+    say("synthetic departmental systems")
+    subprocess.run([str(VENV_BIN / "python"), str(ROOT / "demo" / "seed.py"),
+                    "--pg-admin-url", env_values["SMARTCITY_PG_ADMIN_URL"],
+                    "--dropbox", str(DROPBOX), "--secrets-file", str(secrets_file)],
+                   env=env, check=True)
+    subprocess.run([str(VENV_BIN / "python"), str(ROOT / "demo" / "run_systems.py"), "start",
+                    "--state", str(STATE), "--secrets-file", str(secrets_file)],
+                   env=env, check=True)
+    env.update(services.read_env(secrets_file))
+    env.update(services.read_env(STATE / "systems.env"))
+
+    say("harvest sources from harvesters/*.yaml")
+    ckan("smartcity", "sources", "sync", str(ROOT / "harvesters"), env=env)
+    procs = [
+        start_background("gather-consumer", [str(VENV_BIN / "ckan"), "-c", str(INI),
+                                             "harvester", "gather-consumer"], env),
+        start_background("fetch-consumer", [str(VENV_BIN / "ckan"), "-c", str(INI),
+                                            "harvester", "fetch-consumer"], env),
+        start_background("jobs-worker", [str(VENV_BIN / "ckan"), "-c", str(INI),
+                                         "jobs", "worker"], env),
+    ]
+    say("starting the demo harvests (consumers are running: watch /harvest)")
+    ckan("harvester", "job-all", env=env, check=False, stdout=subprocess.DEVNULL)
+    ckan("harvester", "run", env=env, check=False, stdout=subprocess.DEVNULL)
+    stop = threading.Event()
+    threading.Thread(target=scheduler, args=(env, stop), daemon=True).start()
+
+    web = start_background("web", [str(VENV_BIN / "ckan"), "-c", str(INI), "run", "--host",
+                                   "127.0.0.1", "--port", str(PORT), "--disable-reloader"], env)
+    procs.append(web)
+    for _ in range(600):
+        if services.port_open(PORT):
+            break
+        if web.poll() is not None:
+            say(f"the web app exited; see {LOGS / 'web.log'}")
+            break
+        time.sleep(0.2)
+    say(f"ready in {time.monotonic() - started:.0f} s: http://127.0.0.1:{PORT} "
+        f"(user '{ADMIN_USER}', password '{ADMIN_PASSWORD}'); logs in {LOGS}; Ctrl-C stops")
+
+    def shutdown(*_):
+        stop.set()
+        say("stopping")
+        stop_background()
+        subprocess.run([str(VENV_BIN / "python"), str(ROOT / "demo" / "run_systems.py"),
+                        "stop", "--state", str(STATE)], check=False)
+        services.down("demo")
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
+    while True:
+        if any(p.poll() is not None for p in procs):
+            dead = [p.args[-1] if p is not web else "web" for p in procs if p.poll() is not None]
+            say(f"a process exited ({dead}); see {LOGS}")
+            shutdown()
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
