@@ -3,17 +3,34 @@
 harvest tables and the DataStore, and the services' addresses are exposed to tests."""
 from __future__ import annotations
 
+import fcntl
 import os
+from pathlib import Path
 
 import pytest
+
+_LOCK = None
+
+
+def pytest_configure(config):
+    """One test session at a time per checkout: concurrent sessions share the test
+    database and Solr core and would wipe each other's data mid-test."""
+    global _LOCK
+    lock_path = Path(__file__).resolve().parent.parent / ".test" / "pytest.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    _LOCK = open(lock_path, "w")
+    fcntl.flock(_LOCK, fcntl.LOCK_EX)
 
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
-    """CKAN's clean_db, plus the harvest tables (ckanext-harvest keeps its own migrations)."""
+    """CKAN's clean_db, plus the tables of loaded plugins that keep their own migrations."""
+    import ckan.plugins as p
+
     reset_db()
-    migrate_db_for("harvest")
-    migrate_db_for("activity")
+    for plugin in ("harvest", "activity"):
+        if p.plugin_loaded(plugin):
+            migrate_db_for(plugin)
 
 
 @pytest.fixture
@@ -26,7 +43,10 @@ def clean_datastore(clean_db):
         tables = conn.execute(sa.text(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
         for table in tables:
-            conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+            if table == "_table_stats":  # the DataStore's own bookkeeping table stays
+                conn.execute(sa.text("DELETE FROM _table_stats"))
+            else:
+                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
     yield
 
 

@@ -38,7 +38,7 @@ class EchoHarvester(p.SingletonPlugin):
     def import_stage(self, harvest_object):
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         data = json.loads(harvest_object.content)
-        data["owner_org"] = harvest_object.source.publisher_id
+        data["owner_org"] = model.Package.get(harvest_object.source.id).owner_org
         pkg = tk.get_action("package_create")({"user": site_user, "ignore_auth": True}, data)
         harvest_object.package_id = pkg["id"]
         harvest_object.current = True
@@ -74,5 +74,6 @@ def test_harvest_job_goes_through_gather_and_fetch_queues_on_redis():
     shown = helpers.call_action("harvest_job_show", ctx, id=job["id"])
     assert shown["status"] == "Finished"
     assert shown["stats"]["added"] == 2
-    names = {p.name for p in model.Session.query(model.Package).filter_by(state="active")}
+    names = {p.name for p in model.Session.query(model.Package).filter_by(state="active",
+                                                                          type="dataset")}
     assert names == {"so-lieu-mot", "so-lieu-hai"}

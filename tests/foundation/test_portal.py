@@ -47,7 +47,8 @@ def test_solr_indexes_searches_facets_and_forgets():
 @pytest.mark.ckan_config("ckan.plugins", "smartcity datastore")
 @pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_index")
 def test_datastore_round_trip_through_the_read_only_role():
-    resource = factories.Resource()
+    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    resource = factories.Resource(package_id=dataset["id"])
     records = [{"ma_xa": "20194", "so_truong": 7}, {"ma_xa": "20197", "so_truong": 11}]
     helpers.call_action("datastore_create", resource_id=resource["id"], force=True,
                         fields=[{"id": "ma_xa", "type": "text"},

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import click
 
+# tk.blanket.cli registers exactly these click objects.
+__all__ = ["smartcity"]
+
+from ckanext.smartcity.cli.init import init
+from ckanext.smartcity.cli.privacy import privacy_scan
+
 
 @click.group(short_help="Smart-city portal commands / Lệnh của cổng dữ liệu")
 def smartcity():
     """Commands of ckanext-smartcity."""
 
 
-def get_commands():
-    return [smartcity]
+smartcity.add_command(init)
+smartcity.add_command(privacy_scan)
