@@ -19,7 +19,7 @@ $(VENV)/.installed: setup.py pyproject.toml requirements/pinned.txt
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); \
 	  else echo "python3 -m venv failed: install the Debian package python3-venv"; exit 1; fi; }
 	$(VENV)/bin/pip install -q --upgrade pip wheel setuptools
-	$(VENV)/bin/pip install -q -r requirements/pinned.txt -e '.[test]'
+	$(VENV)/bin/pip install -q -r requirements/pinned.txt -e '.[test,mysql]'
 	@touch $@
 
 venv: $(VENV)/.installed

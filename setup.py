@@ -26,6 +26,8 @@ setup(
     ],
     extras_require={
         "test": ["pytest>=8", "pytest-timeout", "ckanapi"],
+        # departmental MySQL/MariaDB systems (smartcity_sql)
+        "mysql": ["PyMySQL>=1.1"],
     },
     entry_points={
         "ckan.plugins": [

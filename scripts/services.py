@@ -43,7 +43,9 @@ SYSTEM_PACKAGES = {
     "mvn": "maven",
     "/usr/lib/x86_64-linux-gnu/libmagic.so.1": "libmagic1",
 }
-BROWSER_PACKAGES = {"/usr/bin/chromium": "chromium", "/usr/bin/chromedriver": "chromium-driver"}
+# only for the test suite: the browser test and a real MariaDB departmental system
+TEST_PACKAGES = {"/usr/bin/chromium": "chromium", "/usr/bin/chromedriver": "chromium-driver",
+                 "/usr/sbin/mariadbd": "mariadb-server"}
 
 
 def log(msg: str) -> None:
@@ -315,7 +317,7 @@ def up(profile: str, init_db: bool = True) -> dict[str, str]:
 
     packages = dict(SYSTEM_PACKAGES)
     if profile == "test":
-        packages.update(BROWSER_PACKAGES)
+        packages.update(TEST_PACKAGES)
     if ext_pg:
         packages = {k: v for k, v in packages.items() if v not in ("postgresql-15",)}
     if ext_redis:
