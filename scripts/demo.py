@@ -119,8 +119,7 @@ def main() -> int:
                     "--dropbox", str(DROPBOX), "--secrets-file", str(secrets_file)],
                    env=env, check=True)
     subprocess.run([str(VENV_BIN / "python"), str(ROOT / "demo" / "run_systems.py"), "start",
-                    "--state", str(STATE), "--secrets-file", str(secrets_file)],
-                   env=env, check=True)
+                    "--state-dir", str(STATE)], env=env, check=True)
     env.update(services.read_env(secrets_file))
     env.update(services.read_env(STATE / "systems.env"))
 
@@ -158,7 +157,7 @@ def main() -> int:
         say("stopping")
         stop_background()
         subprocess.run([str(VENV_BIN / "python"), str(ROOT / "demo" / "run_systems.py"),
-                        "stop", "--state", str(STATE)], check=False)
+                        "stop", "--state-dir", str(STATE)], check=False)
         services.down("demo")
         sys.exit(0)
 
