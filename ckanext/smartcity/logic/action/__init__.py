@@ -1,4 +1,8 @@
 """Actions of the `smartcity` plugin (registered through tk.blanket.actions)."""
 from __future__ import annotations
 
-__all__: list[str] = []
+from ckanext.smartcity.logic.action.codelists import smartcity_admin_units
+
+__all__: list[str] = [
+    "smartcity_admin_units",
+]
