@@ -1,0 +1,130 @@
+"""``ckan smartcity privacy-scan FILE`` — a department checks a table before sending it.
+
+Defined here, inside the CKAN-free privacy package, so that it also runs without CKAN as
+``python -m ckanext.smartcity.privacy``; ``ckanext.smartcity.cli.privacy`` re-exports it for
+the ``smartcity`` command group. It needs no CKAN config or database.
+Exit status: 0 nothing blocks, 1 a blocking finding, 2 the file or options cannot be used.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .files import TableFile, TableFileError, open_table
+from .guard import Guard
+from .policy import Policy, PrivacyError
+from .report import Report
+
+__all__ = ["privacy_scan", "EXIT_OK", "EXIT_BLOCKED", "EXIT_ERROR"]
+
+DATASET_TYPES = ("population", "land", "enterprise", "health", "education")
+EXIT_OK, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
+
+
+def _scan(table: TableFile, policy: Policy) -> Report:
+    guard = Guard(table.columns, policy)
+    for batch in table.batches():
+        guard.scan(batch)
+    return guard.finish()
+
+
+def _write_clean(table: TableFile, report: Report, output: Path) -> None:
+    # UTF-8 with BOM so that Excel opens Vietnamese text correctly.
+    with open(output, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(table.columns)
+        index = 0
+        for batch in table.batches():
+            for row in batch:
+                writer.writerow(["" if v is None else v for v in report.apply(index, row)])
+                index += 1
+
+
+def _table(report: Report) -> str:
+    head = ("Cột / Column", "Bộ dò / Detector", "Tỉ lệ / Share", "Xử lý / Action")
+    rows = [
+        (f.column, f.detector, "-" if f.share is None else f"{f.share:.1%}", f.action)
+        for f in report.findings
+    ]
+    if not rows:
+        return "Không có phát hiện nào / No findings."
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
+    line = "  ".join("{:<%d}" % w for w in widths)
+    out = [line.format(*head), line.format(*("-" * w for w in widths))]
+    out += [line.format(*r) for r in rows]
+    return "\n".join(out)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Lỗi / Error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.command("privacy-scan")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dataset-type", type=click.Choice(DATASET_TYPES), default=None,
+              help="Loại dữ liệu (quyết định k mặc định) / dataset type (sets the default k)")
+@click.option("--count-column", "count_columns", multiple=True,
+              help="Cột đếm cần ẩn ô nhỏ / count column to suppress small cells in")
+@click.option("--group-by", "group_by", multiple=True,
+              help="Cột chia nhóm cho ẩn bổ sung / column defining the groups of "
+                   "complementary suppression")
+@click.option("--min-cell-size", type=int, default=None,
+              help="k; chỉ có thể tăng so với mặc định / k; can only raise the default")
+@click.option("--allow-column", "allow_columns", multiple=True,
+              help="Cột công khai có chủ đích / column public on purpose")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Ghi bản đã ẩn ô nhỏ (CSV) / write the suppressed copy (CSV)")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON / print JSON")
+@click.option("--encoding", default=None,
+              help="Bảng mã của CSV (utf-8, utf-8-sig, utf-16, cp1258) / CSV text encoding")
+def privacy_scan(file: Path, dataset_type: str | None, count_columns: tuple[str, ...],
+                 group_by: tuple[str, ...], min_cell_size: int | None,
+                 allow_columns: tuple[str, ...], output: Path | None, as_json: bool,
+                 encoding: str | None) -> None:
+    """Kiểm tra dữ liệu cá nhân và ẩn ô nhỏ trong FILE (CSV/XLSX).
+    Check FILE (CSV/XLSX) for personal data and suppress small counts."""
+    spec = {
+        "count_columns": list(count_columns), "group_by": list(group_by),
+        "allow_columns": list(allow_columns), "min_cell_size": min_cell_size,
+    }
+    try:
+        policy = Policy.from_spec(spec, dataset_type=dataset_type)
+        table = open_table(file, encoding)
+        report = _scan(table, policy)
+    except (PrivacyError, TableFileError) as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"{file.name}: {exc.strerror or type(exc).__name__}")
+        return
+    written = False
+    if output is not None and not report.blocking:
+        try:
+            _write_clean(table, report, output)
+            written = True
+        except (PrivacyError, TableFileError) as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"{output.name}: {exc.strerror or type(exc).__name__}")
+    if as_json:
+        click.echo(json.dumps({
+            "file": file.name, "encoding": table.encoding, "delimiter": table.delimiter,
+            "output": str(output) if written else None,
+            "report": report.to_metadata(),
+            "summary": {"vi": report.summary("vi"), "en": report.summary("en")},
+        }, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(report))
+        click.echo("")
+        click.echo(report.summary("vi"))
+        click.echo(report.summary("en"))
+        if written:
+            click.echo(f"Đã ghi / written: {output}")
+        elif output is not None:
+            click.echo("Không ghi tệp vì bảng bị chặn / no file written: the table is blocked")
+    sys.exit(EXIT_BLOCKED if report.blocking else EXIT_OK)

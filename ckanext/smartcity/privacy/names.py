@@ -1,0 +1,228 @@
+"""Column-name detector: does a column's name say it holds personal data?
+
+Names are normalised (lower case, Vietnamese diacritics removed, ``đ`` → ``d``, camelCase
+split, spaces/``_``/``-``/``.`` unified) into tokens, then matched against a denylist of
+Vietnamese and English terms. Decisions on look-alikes:
+
+- ``ten``/``name`` alone do not block: in open data they are commune, enterprise or facility
+  names (``ten_xa``, ``ten_doanh_nghiep``); ``ho_ten``/``full_name``/``ten_benh_nhan`` block.
+- ``nam_sinh`` (year of birth) is an aggregation dimension, only a quasi-identifier: reported
+  as ``info``; ``ngay_sinh``/``dob`` (date of birth) block.
+- ``dia_chi`` (address) blocks, but an address qualified as an organisation's (``dia_chi_tru_so``,
+  ``dia_chi_co_so``, ``head_office_address`` …) is public in the business/facility registers and
+  is reported as ``info``; its values are still checked for phones and e-mails.
+- A name that says it is a count, total or rate (``so_luong_``, ``tong_``, ``ty_le_``,
+  ``count``, ``total`` …) describes an aggregate, not the identifier: reported as ``info``.
+- ``dia_ban`` (area), ``so_dan`` (population), ``ma_xa`` (commune code), ``ngay_cap_nhat``
+  (update date) match nothing.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["NameMatch", "NAME_DETECTORS", "normalise_name", "detect_name"]
+
+BLOCK = "block"
+HINT = "hint"
+INFO = "info"
+
+_CAMEL_1 = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """What the name detector concluded about one column name.
+
+    ``level`` is ``"block"`` (the name denotes personal data), ``"hint"`` (the name suggests
+    an identifier, so any single matching value blocks) or ``"info"`` (noted, not blocking).
+    """
+
+    detector: str
+    level: str
+
+
+def normalise_name(name: str) -> tuple[str, ...]:
+    """Return the lower-case ASCII tokens of a column name.
+
+    ``"Số điện thoại"``, ``"so_dien_thoai"``, ``"SoDienThoai"`` and ``"so-dien.thoai"`` all give
+    ``("so", "dien", "thoai")``.
+    """
+    text = str(name).replace("đ", "d").replace("Đ", "D").replace("Ð", "D")
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
+    )
+    text = _CAMEL_2.sub("_", _CAMEL_1.sub("_", text))
+    return tuple(tok for tok in _NON_ALNUM.split(text.lower()) if tok)
+
+
+# Each rule: detector, level, alternatives; an alternative is a tuple of token sequences that
+# must all appear (each contiguously) in the normalised name.
+_S = tuple[tuple[str, ...], ...]
+_RULES: tuple[tuple[str, str, tuple[_S, ...]], ...] = (
+    ("full_name", BLOCK, (
+        (("ho", "ten"),), (("ho", "va", "ten"),), (("hoten",),), (("hovaten",),),
+        (("full", "name"),), (("fullname",),), (("first", "name"),), (("last", "name"),),
+        (("given", "name"),), (("surname",),), (("ten", "nguoi"),), (("ten", "benh", "nhan"),),
+        (("ten", "chu", "ho"),), (("chu", "ho"),), (("ten", "cong", "dan"),),
+        (("ten", "hoc", "sinh"),), (("ten", "khai", "sinh"),), (("person", "name"),),
+        (("patient", "name"),), (("ten", "giao", "vien"),), (("ten", "sinh", "vien"),),
+    )),
+    ("citizen_id", BLOCK, (
+        (("cccd",),), (("cmnd",),), (("cmt",),), (("can", "cuoc"),), (("cancuoc",),),
+        (("so", "dinh", "danh"),), (("dinh", "danh", "ca", "nhan"),), (("citizen", "id"),),
+        (("national", "id"),), (("id", "card"),), (("id", "number"),), (("identity", "card"),),
+        (("identity", "number"),), (("ssn",),), (("chung", "minh", "nhan", "dan"),),
+        (("so", "ho", "khau"),), (("ho", "khau"),),
+    )),
+    ("date_of_birth", BLOCK, (
+        (("ngay", "sinh"),), (("ngaysinh",),), (("sinh", "ngay"),), (("dob",),),
+        (("date", "of", "birth"),), (("birth", "date"),), (("birthdate",),), (("birthday",),),
+        (("ngay", "thang", "nam", "sinh"),),
+    )),
+    ("phone", BLOCK, (
+        (("dien", "thoai"),), (("dienthoai",),), (("sodienthoai",),), (("sdt",),),
+        (("so", "dt"),), (("sodt",),), (("dtdd",),), (("di", "dong"),), (("didong",),),
+        (("phone",),), (("telephone",),), (("mobile",),), (("cellphone",),), (("tel",),),
+        (("phone", "number"),), (("zalo",),),
+    )),
+    ("email", BLOCK, (
+        (("email",),), (("e", "mail"),), (("mail",),), (("thu", "dien", "tu"),),
+        (("hop", "thu"),),
+    )),
+    ("address", BLOCK, (
+        (("dia", "chi"),), (("diachi",),), (("noi", "o"),), (("cho", "o"),),
+        (("thuong", "tru"),), (("tam", "tru"),), (("cu", "tru"),), (("que", "quan"),),
+        (("nguyen", "quan"),), (("address",),), (("home", "address"),), (("residence",),),
+        (("street", "address"),), (("noi", "sinh"),), (("place", "of", "birth"),),
+    )),
+    ("patient_id", BLOCK, (
+        (("ma", "benh", "nhan"),), (("ma", "bn"),), (("mabn",),), (("ma", "nguoi", "benh"),),
+        (("patient", "id"),), (("benh", "an"),), (("ho", "so", "benh", "an"),),
+        (("medical", "record"),), (("ma", "y", "te"),),
+    )),
+    ("health_insurance", BLOCK, (
+        (("bhyt",),), (("the", "bao", "hiem"),), (("health", "insurance"),),
+        (("so", "bhxh"),), (("ma", "bhxh"),), (("insurance", "number"),),
+    )),
+    ("personal_tax_code", BLOCK, (
+        (("ma", "so", "thue"), ("ca", "nhan")), (("mst",), ("ca", "nhan")), (("mst", "cn"),),
+        (("mstcn",),), (("personal", "tax"),), (("ma", "so", "thue"), ("cn",)),
+        (("tax", "code"), ("personal",)), (("pit", "code"),),
+    )),
+    ("passport", BLOCK, (
+        (("ho", "chieu"),), (("hochieu",),), (("passport",),),
+    )),
+    ("licence_plate", BLOCK, (
+        (("bien", "so"),), (("bienso",),), (("bien", "kiem", "soat"),), (("bks",),),
+        (("license", "plate"),), (("licence", "plate"),), (("plate", "number"),),
+        (("number", "plate"),), (("giay", "phep", "lai", "xe"),), (("gplx",),),
+    )),
+    ("bank_account", BLOCK, (
+        (("so", "tai", "khoan"),), (("tai", "khoan", "ngan", "hang"),), (("stk",),),
+        (("so", "tk"),), (("bank", "account"),), (("account", "number"),), (("iban",),),
+    )),
+    ("person_id", BLOCK, (
+        (("ma", "hoc", "sinh"),), (("ma", "hs"),), (("ma", "sinh", "vien"),), (("ma", "sv"),),
+        (("student", "id"),), (("ma", "giao", "vien"),), (("ma", "gv"),),
+        (("ma", "nhan", "vien"),), (("employee", "id"),), (("so", "bao", "danh"),),
+        (("ma", "cong", "dan"),),
+    )),
+    # Weak hints: not blocking by themselves, but any identifier-like value then blocks.
+    ("identifier_hint", HINT, (
+        (("ma", "dinh", "danh"),), (("ma", "so"),), (("so", "the"),), (("ma", "the"),),
+        (("lien", "he"),), (("contact",),), (("ghi", "chu"),), (("note",),), (("notes",),),
+        (("id",),), (("ma", "so", "thue"),), (("mst",),), (("tax", "code"),), (("so", "hieu"),),
+        (("ten",),), (("name",),), (("nguoi",),), (("ca", "nhan"),), (("hotline",),),
+        (("tong", "dai"),), (("duong", "day", "nong"),), (("switchboard",),),
+    )),
+    ("year_of_birth", INFO, (
+        (("nam", "sinh"),), (("birth", "year"),), (("year", "of", "birth"),),
+    )),
+)
+
+NAME_DETECTORS = tuple(f"name:{detector}" for detector, _, _ in _RULES) + (
+    "name:organisation_address", "name:identifier_in_header",
+)
+
+# Compact spellings written without separators (``SOCCCD``, ``diachithuongtru``): a single
+# token that starts or ends with one of these is treated as containing it.
+_COMPACT = {
+    "hoten": "full_name", "hovaten": "full_name", "cccd": "citizen_id", "cmnd": "citizen_id",
+    "cancuoc": "citizen_id", "ngaysinh": "date_of_birth", "dienthoai": "phone",
+    "email": "email", "diachi": "address", "bhyt": "health_insurance", "hochieu": "passport",
+    "passport": "passport", "bienso": "licence_plate", "mabenhnhan": "patient_id",
+    "sodinhdanh": "citizen_id",
+}
+
+_ORG_QUALIFIERS: tuple[tuple[str, ...], ...] = (
+    ("tru", "so"), ("truso",), ("co", "so"), ("doanh", "nghiep"), ("cong", "ty"),
+    ("to", "chuc"), ("chi", "nhanh"), ("van", "phong"), ("benh", "vien"), ("truong",),
+    ("don", "vi"), ("co", "quan"), ("head", "office"), ("office",), ("business",),
+    ("facility",), ("company",), ("enterprise",), ("organisation",), ("organization",),
+    ("hq",),
+)
+
+# A count, total or rate *of* something: Vietnamese puts the marker first ("so_luong_cccd_da_cap"),
+# English anywhere ("cccd_count"). "tong_dai" is a switchboard, not a total.
+_AGGREGATE_PREFIXES: tuple[tuple[str, ...], ...] = (
+    ("so", "luong"), ("ty", "le"), ("ti", "le"), ("sl",), ("luot",), ("tong", "so"),
+    ("tong", "cong"), ("tong",),
+)
+_AGGREGATE_WORDS = frozenset(
+    {"count", "counts", "total", "rate", "ratio", "percent", "pct", "share", "num"}
+)
+
+
+def _is_aggregate(tokens: tuple[str, ...]) -> bool:
+    if tokens[:2] == ("tong", "dai"):
+        return False
+    if any(tokens[:len(p)] == p for p in _AGGREGATE_PREFIXES):
+        return True
+    return bool(_AGGREGATE_WORDS.intersection(tokens)) or _contains(tokens, ("number", "of"))
+
+
+def _contains(tokens: tuple[str, ...], seq: tuple[str, ...]) -> bool:
+    n = len(seq)
+    first = seq[0]
+    for i, tok in enumerate(tokens):
+        if tok == first and tokens[i:i + n] == seq:
+            return True
+    return False
+
+
+def _first_rule(tokens: tuple[str, ...]) -> tuple[str, str] | None:
+    for detector, level, alternatives in _RULES:
+        for alternative in alternatives:
+            if all(_contains(tokens, seq) for seq in alternative):
+                return detector, level
+    for tok in tokens:
+        for compact, detector in _COMPACT.items():
+            if len(tok) > len(compact) and (tok.startswith(compact) or tok.endswith(compact)):
+                return detector, BLOCK
+    return None
+
+
+@lru_cache(maxsize=4096)
+def detect_name(name: str) -> NameMatch | None:
+    """Classify a column name; ``None`` when nothing in it suggests personal data.
+
+    The result is a pure function of the name (cached). Detectors are named ``"name:<kind>"``,
+    e.g. ``"name:phone"``, ``"name:organisation_address"``.
+    """
+    tokens = normalise_name(name)
+    if not tokens:
+        return None
+    found = _first_rule(tokens)
+    if found is None:
+        return None
+    detector, level = found
+    if level == BLOCK and _is_aggregate(tokens):
+        return NameMatch(f"name:{detector}", INFO)
+    if detector == "address" and any(_contains(tokens, q) for q in _ORG_QUALIFIERS):
+        return NameMatch("name:organisation_address", INFO)
+    return NameMatch(f"name:{detector}", level)

@@ -1,0 +1,177 @@
+"""What the guard concluded about one table, and how to apply it to rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from . import values
+from .guard import ALLOWED, BLOCK, GUARD_VERSION, Finding
+from .names import NAME_DETECTORS
+from .policy import Policy, PrivacyError
+from .suppression import parse_count
+
+__all__ = ["Report"]
+
+RULES = (
+    "column names denoting personal data block the table (Vietnamese/English, "
+    "with or without diacritics)",
+    "tier A value detectors (cccd, phone, email, bhyt) block on any match",
+    f"tier B value detectors (cccd_numeric, cmnd, passport) block at share >= "
+    f"{values.SHARE_THRESHOLD}, or on any match when the column name suggests an identifier",
+    "allow_columns turns a blocking finding of that column into 'allowed'",
+    "counts 1..k-1 in count_columns are published empty; zero is published",
+    "per group_by group and count column, a single suppressed cell gets a complementary "
+    "suppression of the smallest count >= k",
+)
+
+
+@dataclass
+class Report:
+    """The outcome of :meth:`Guard.finish`.
+
+    ``blocking`` non-empty means: publish nothing. ``apply`` hides suppressed cells; it refuses
+    to run on a blocked table.
+    """
+
+    policy: Policy
+    column_labels: list[str]
+    findings: list[Finding]
+    rows: int
+    count_index: list[int]
+    primary_per_column: list[int]
+    complementary: dict[int, tuple[int, ...]]
+    complementary_per_column: list[int]
+    complementary_unavailable: int
+    groups: int
+    blocking: list[Finding] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.blocking = [f for f in self.findings if f.action == BLOCK]
+        self._count_names = dict(zip(self.count_index, self.policy.count_columns))
+
+    @property
+    def blocked(self) -> bool:
+        """True when at least one finding blocks publication."""
+        return bool(self.blocking)
+
+    @property
+    def cells_suppressed(self) -> int:
+        """Primary plus complementary suppressed cells."""
+        return sum(self.primary_per_column) + sum(self.complementary_per_column)
+
+    def apply(self, row_index: int, row: Sequence[object]) -> tuple:
+        """Return ``row`` (the ``row_index``-th row scanned, from 0) with suppressed cells None.
+
+        Must see the same rows, in the same order, as the scan. Raises :class:`PrivacyError`
+        when the table is blocked, or naming the column when a count is not a count.
+        """
+        if self.blocking:
+            raise PrivacyError(
+                "Bảng bị chặn bởi bộ lọc quyền riêng tư, không được xuất bản / "
+                "the table is blocked by the privacy guard and must not be published"
+            )
+        if not self.count_index:
+            return tuple(row)
+        out = list(row)
+        k = self.policy.min_cell_size
+        for i in self.count_index:
+            v = out[i]
+            if type(v) is not int:
+                v = parse_count(v, self._count_names[i])
+                if v is None:
+                    continue
+            if 0 < v < k:
+                out[i] = None
+        extra = self.complementary.get(row_index)
+        if extra:
+            for i in extra:
+                out[i] = None
+        return tuple(out)
+
+    def _per_column(self) -> dict[str, dict[str, int]]:
+        return {
+            self.column_labels[ci]: {
+                "primary": self.primary_per_column[slot],
+                "complementary": self.complementary_per_column[slot],
+            }
+            for slot, ci in enumerate(self.count_index)
+        }
+
+    def to_metadata(self) -> dict[str, Any]:
+        """JSON-able record of what the guard did, for the dataset's metadata.
+
+        Holds column names, detector names, shares, counts and rules — never a cell value.
+        """
+        primary = sum(self.primary_per_column)
+        complementary = sum(self.complementary_per_column)
+        return {
+            "guard_version": GUARD_VERSION,
+            "verdict": "blocked" if self.blocking else "passed",
+            "rows_checked": self.rows,
+            "columns_checked": list(self.column_labels),
+            "detectors": list(NAME_DETECTORS) + list(values.DETECTORS),
+            "thresholds": {
+                "tier_a": "any match",
+                "tier_b_share": values.SHARE_THRESHOLD,
+                "suspicious_name": "any match",
+            },
+            "findings": [f.to_dict() for f in self.findings],
+            "allow_columns": list(self.policy.allow_columns),
+            "min_cell_size": self.policy.min_cell_size,
+            "count_columns": list(self.policy.count_columns),
+            "group_by": list(self.policy.group_by),
+            "groups": self.groups,
+            "cells_suppressed": {
+                "total": primary + complementary,
+                "primary": primary,
+                "complementary": complementary,
+                "per_column": self._per_column(),
+            },
+            "complementary_unavailable": self.complementary_unavailable,
+            "rules": list(self.policy.rules) + list(RULES),
+        }
+
+    def summary(self, lang: str = "vi") -> str:
+        """One paragraph for people: Vietnamese (``lang="vi"``) or English (``"en"``)."""
+        k = self.policy.min_cell_size
+        cols = len(self.column_labels)
+        blocked = sorted({f"{f.column} ({f.detector})" for f in self.blocking})
+        allowed = sorted({f.column for f in self.findings if f.action == ALLOWED})
+        primary = sum(self.primary_per_column)
+        comp = sum(self.complementary_per_column)
+        counts = ", ".join(self.policy.count_columns)
+        if lang == "en":
+            text = f"The privacy guard (version {GUARD_VERSION}) checked {cols} columns " \
+                   f"and {self.rows} rows for personal identifiers."
+            if blocked:
+                text += " The table is NOT published: " + "; ".join(blocked) + "."
+            elif allowed:
+                text += " No column is blocked."
+            else:
+                text += " No personal identifier was found."
+            if allowed:
+                text += " Published on purpose (allow_columns): " + ", ".join(allowed) + "."
+            if self.count_index:
+                text += (
+                    f" In the count columns ({counts}) counts from 1 to {k - 1} are shown "
+                    f"empty: {primary} cell(s), plus {comp} complementary cell(s) so that hidden "
+                    f"values cannot be recomputed from totals; zeros are shown."
+                )
+            return text
+        text = f"Bộ lọc quyền riêng tư (phiên bản {GUARD_VERSION}) đã kiểm tra {cols} cột " \
+               f"và {self.rows} hàng để tìm thông tin định danh cá nhân."
+        if blocked:
+            text += " Bảng KHÔNG được xuất bản: " + "; ".join(blocked) + "."
+        elif allowed:
+            text += " Không cột nào bị chặn."
+        else:
+            text += " Không phát hiện thông tin định danh cá nhân."
+        if allowed:
+            text += " Công bố có chủ đích (allow_columns): " + ", ".join(allowed) + "."
+        if self.count_index:
+            text += (
+                f" Trong các cột đếm ({counts}), giá trị từ 1 đến {k - 1} được để trống: "
+                f"{primary} ô, cùng {comp} ô ẩn bổ sung để không thể tính ngược từ tổng; "
+                f"giá trị 0 vẫn được công bố."
+            )
+        return text
