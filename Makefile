@@ -38,7 +38,7 @@ demo: services-demo
 	$(PY) scripts/demo.py
 
 bench: services-test
-	@set -a; . .test/services.env; set +a; $(PY) bench/run.py
+	@set -a; . .test/services.env; set +a; $(PY) bench/run.py $(BENCH_ARGS)
 
 stop-test:
 	$(PYTHON) scripts/services.py down --profile test

@@ -312,6 +312,8 @@ def up(profile: str, init_db: bool = True) -> dict[str, str]:
     env_path = state / "services.env"
     old = read_env(env_path)
     ext_pg = os.environ.get("SMARTCITY_PG_ADMIN_URL")
+    if ext_pg and ext_pg == old.get("SMARTCITY_PG_ADMIN_URL") and old.get("SMARTCITY_PG_PORT"):
+        ext_pg = None  # our own cluster's URL, exported from services.env: not external
     ext_solr = os.environ.get("SMARTCITY_SOLR_URL")
     ext_redis = os.environ.get("SMARTCITY_REDIS_URL")
 

@@ -8,6 +8,7 @@ __all__ = ["smartcity"]
 
 from ckanext.smartcity.cli.init import init
 from ckanext.smartcity.cli.privacy import privacy_scan
+from ckanext.smartcity.cli.sources import sources
 
 
 @click.group(short_help="Smart-city portal commands / Lệnh của cổng dữ liệu")
@@ -17,3 +18,4 @@ def smartcity():
 
 smartcity.add_command(init)
 smartcity.add_command(privacy_scan)
+smartcity.add_command(sources)

@@ -1,8 +1,22 @@
 """Actions of the `smartcity` plugin (registered through tk.blanket.actions)."""
 from __future__ import annotations
 
-from ckanext.smartcity.logic.action.codelists import smartcity_admin_units
+from typing import Any
 
-__all__: list[str] = [
-    "smartcity_admin_units",
-]
+import ckan.plugins as p
+
+from ckanext.smartcity.logic.action import sources
+from ckanext.smartcity.logic.action.codelists import smartcity_admin_units
+from ckanext.smartcity.logic.action.harvest import smartcity_harvest_summary
+
+
+def get_actions() -> dict[str, Any]:
+    """The plugin's actions; the guards on ckanext-harvest's actions only when it is loaded
+    (a chained action needs the action it wraps)."""
+    actions: dict[str, Any] = {
+        "smartcity_admin_units": smartcity_admin_units,
+        "smartcity_harvest_summary": smartcity_harvest_summary,
+    }
+    if p.plugin_loaded("harvest"):
+        actions.update({name: getattr(sources, name) for name in sources.__all__})
+    return actions

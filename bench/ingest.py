@@ -1,0 +1,148 @@
+"""Ingest benchmark: N rows × 10 columns from a departmental PostgreSQL table through
+`smartcity_sql` (read → privacy guard → CSV + DataStore) against a plain `COPY` of the same
+rows into the same PostgreSQL, measured in the same run.
+
+    make bench                      # all benchmarks, 1,000,000 rows
+    python bench/ingest.py --rows 200000   # inside the `make bench` environment
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+PASSWORD_ENV = "SC_BENCH_DB_PASSWORD"
+COLUMNS = ("ma_xa text, nam int, gioi_tinh text, nhom_tuoi text, ten_xa text, "
+           "so_nguoi int, so_ho int, so_lao_dong int, so_hoc_sinh int, so_tre_em int")
+# 10 columns of aggregate-looking data; generated server-side so generation costs nothing here.
+GENERATE = """
+CREATE TABLE dan_so AS
+SELECT (ARRAY['20194','20197','20200','20203','20206','20209','20212','20215'])[1 + g % 8]
+         AS ma_xa,
+       2020 + g % 6 AS nam,
+       (ARRAY['nam','nu'])[1 + g % 2] AS gioi_tinh,
+       (ARRAY['0-14','15-24','25-39','40-59','60+'])[1 + g % 5] AS nhom_tuoi,
+       (ARRAY['Hải Vân','Liên Chiểu','Hòa Khánh','Thanh Khê','Hải Châu','Hòa Cường',
+              'Sơn Trà','An Hải'])[1 + g % 8] AS ten_xa,
+       20 + g % 977 AS so_nguoi, 10 + g % 311 AS so_ho, 15 + g % 501 AS so_lao_dong,
+       12 + g % 203 AS so_hoc_sinh, 11 + g % 97 AS so_tre_em
+FROM generate_series(1, {rows}) AS g;
+"""
+
+
+def setup_department(admin_url: str, rows: int) -> tuple[str, str, Any]:
+    """A departmental database with the table and a read-only login role."""
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(admin_url)
+    password = secrets.token_urlsafe(16)
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql("DROP DATABASE IF EXISTS sc_bench_dept WITH (FORCE)")
+        conn.exec_driver_sql("DROP ROLE IF EXISTS sc_bench_reader")
+        conn.exec_driver_sql(f"CREATE ROLE sc_bench_reader LOGIN PASSWORD '{password}'")
+        conn.exec_driver_sql("CREATE DATABASE sc_bench_dept")
+    dept = sa.create_engine(url.set(database="sc_bench_dept"))
+    with dept.begin() as conn:
+        conn.exec_driver_sql(GENERATE.format(rows=rows))
+        conn.exec_driver_sql("GRANT SELECT ON dan_so TO sc_bench_reader")
+    reader_url = f"postgresql://sc_bench_reader@{url.host}:{url.port}/sc_bench_dept"
+    return reader_url, password, dept
+
+
+def plain_copy(dept: Any, write_url: str) -> float:
+    """Baseline: COPY the same rows out of the department and into the DataStore database
+    (through a temporary file, as the harvest spools too)."""
+    import tempfile
+
+    import psycopg2
+
+    target = psycopg2.connect(write_url)
+    source = dept.raw_connection()
+    try:
+        with target.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS bench_plain_copy")
+            cur.execute(f"CREATE TABLE bench_plain_copy ({COLUMNS})")
+        target.commit()
+        started = time.perf_counter()
+        with source.cursor() as src, target.cursor() as dst, tempfile.TemporaryFile() as spool:
+            src.copy_expert("COPY dan_so TO STDOUT", spool)
+            spool.seek(0)
+            dst.copy_expert("COPY bench_plain_copy FROM STDIN", spool)
+        target.commit()
+        elapsed = time.perf_counter() - started
+        with target.cursor() as cur:
+            cur.execute("DROP TABLE bench_plain_copy")
+        target.commit()
+        return elapsed
+    finally:
+        source.close()
+        target.close()
+
+
+def run(rows: int = 1_000_000) -> dict[str, Any]:
+    """Boot CKAN, run the baseline and the harvest; returns the figures."""
+    common.boot()
+    from ckan.plugins import toolkit as tk
+    from ckan.tests import helpers
+
+    common.reset_portal()
+    rss_booted = common.peak_rss_mb()
+    reader_url, password, dept = setup_department(os.environ["SMARTCITY_PG_ADMIN_URL"], rows)
+    os.environ[PASSWORD_ENV] = password
+    copy_s = plain_copy(dept, tk.config["ckan.datastore.write_url"])
+
+    admin, org = common.department()
+    config = {
+        "password_env": PASSWORD_ENV,
+        "defaults": {"update_frequency": "annual", "data_classification": "open",
+                     "personal_data": "aggregated", "min_cell_size": 10,
+                     "license_id": "cc-by-4.0"},
+        "datasets": [{
+            "name": "dan-so-theo-xa-bench", "dataset_type": "population",
+            "title": "Dân số theo xã (benchmark)", "query": "SELECT * FROM dan_so",
+            "fields": {"title_en": "Population by commune (benchmark)"},
+            "privacy": {"count_columns": ["so_nguoi", "so_ho"], "group_by": ["ma_xa", "nam"]},
+        }],
+    }
+    source = common.make_source(admin, org, name="bench-sql", url=reader_url,
+                                source_type="smartcity_sql", config=json.dumps(config))
+    job, harvest_s = common.run_job(source["id"])
+    if job["stats"].get("added") != 1:
+        raise SystemExit(f"harvest did not publish: {job['stats']}")
+    pkg = helpers.call_action("package_show", {"ignore_auth": True}, id="dan-so-theo-xa-bench")
+    total = helpers.call_action("datastore_search", {"ignore_auth": True},
+                                resource_id=pkg["resources"][0]["id"], limit=0)["total"]
+    if total != rows:
+        raise SystemExit(f"DataStore holds {total} rows, expected {rows}")
+    dept.dispose()
+    return {
+        "rows": rows,
+        "copy_s": round(copy_s, 2),
+        "copy_rows_per_s": round(rows / copy_s),
+        "harvest_s": round(harvest_s, 2),
+        "harvest_rows_per_s": round(rows / harvest_s),
+        "ratio_to_copy": round(copy_s / harvest_s, 3),
+        "peak_rss_mb": round(common.peak_rss_mb(), 1),
+        "rss_after_boot_mb": round(rss_booted, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    print(json.dumps(run(args.rows), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""The shared gather/fetch/import of the smartcity harvesters (built on HarvesterBase).
+
+* gather: one harvest object per dataset spec (guid ``<source id>/<name>``, content =
+  the spec); with ``delete_missing``, specs gone from the config become deletions, but
+  only when the whole gather succeeded and the source answers;
+* fetch: nothing to transfer (the rows are read under the import lock);
+* import: under a PostgreSQL advisory lock on the guid, :func:`importer.import_spec`
+  reads, guards and publishes — or withdraws the dataset of a removed spec.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckanext.harvest.harvesters.base import HarvesterBase
+from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
+
+from ckanext.smartcity.harvesters.importer import ImportFailure, Source, import_spec
+from ckanext.smartcity.harvesters.lock import guid_lock
+from ckanext.smartcity.pipeline import config as options
+from ckanext.smartcity.pipeline.publish import withdraw
+from ckanext.smartcity.pipeline.validate import (ConfigError, check_config, parse_config,
+                                                 url_password_error)
+from ckanext.smartcity.readers import REGISTRY, Reader, ReaderError
+from ckanext.smartcity.readers.base import safe_url
+
+__all__ = ["SmartcityHarvester", "make_reader", "guid_for"]
+
+log = logging.getLogger(__name__)
+STATUS = "smartcity_status"
+
+
+def make_reader(reader_name: str, url: str, config: dict[str, Any]) -> Reader:
+    """The reader for a source, with the portal's allowed hosts and file roots."""
+    return REGISTRY[reader_name](url, config, allowed_hosts=options.allowed_hosts(),
+                                 file_roots=options.file_roots())
+
+
+def guid_for(source_id: str, name: str) -> str:
+    """The harvest guid of a dataset spec: source id + dataset name."""
+    return f"{source_id}/{name}"
+
+
+class SmartcityHarvester(HarvesterBase):
+    """Base of ``smartcity_sql``, ``smartcity_api`` and ``smartcity_file``.
+
+    Subclasses set :attr:`reader_name` (a key of the readers ``REGISTRY``), ``title``
+    and ``description``; everything else is shared.
+    """
+
+    reader_name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    # IHarvester
+
+    def info(self) -> dict[str, str]:
+        """Name (= plugin name = source type), title and description."""
+        return {"name": self.reader_name, "title": self.title,
+                "description": self.description}
+
+    def validate_config(self, config: str | None) -> str | None:
+        """Check the source config; raise ValueError naming the offending key."""
+        parsed = parse_config(config)
+        check_config(config, make_reader(self.reader_name, "", parsed))
+        return config
+
+    def gather_stage(self, harvest_job: HarvestJob) -> list[str] | None:
+        """One object per spec, plus deletions when ``delete_missing`` (see module)."""
+        source_obj = harvest_job.source
+        name = self._source_name(source_obj)
+        problem = url_password_error(source_obj.url or "")
+        if problem:
+            self._save_gather_error(f"{name}: {problem}", harvest_job)
+            return None
+        try:
+            config = parse_config(source_obj.config)
+            reader = make_reader(self.reader_name, source_obj.url, config)
+            check_config(source_obj.config, reader)
+            problems = reader.validate_source()
+            if problems:
+                key, cause = next(iter(problems.items()))
+                raise ConfigError(key, cause)
+        except ConfigError as err:
+            self._save_gather_error(f"{name}: invalid configuration: {err}", harvest_job)
+            return None
+        specs = config["datasets"]
+        wanted = {guid_for(source_obj.id, spec["name"]): spec for spec in specs}
+        removed: dict[str, str] = {}
+        if config.get("delete_missing"):
+            current = (model.Session.query(HarvestObject.guid, HarvestObject.package_id)
+                       .filter(HarvestObject.harvest_source_id == source_obj.id)
+                       .filter(HarvestObject.current == True)  # noqa: E712
+                       .all())
+            removed = {g: p for g, p in current if g not in wanted and p}
+            if removed and not self._source_answers(reader, specs[0], name, harvest_job):
+                return None
+        ids = []
+        for guid, spec in wanted.items():
+            obj = HarvestObject(guid=guid, job=harvest_job, content=json.dumps(spec),
+                                extras=[HarvestObjectExtra(key=STATUS, value="harvest")])
+            obj.save()
+            ids.append(obj.id)
+        for guid, package_id in removed.items():
+            obj = HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
+                                extras=[HarvestObjectExtra(key=STATUS, value="delete")])
+            obj.save()
+            ids.append(obj.id)
+        log.info("%s: gathered %d datasets, %d to withdraw", name, len(wanted),
+                 len(removed))
+        return ids
+
+    def fetch_stage(self, harvest_object: HarvestObject) -> bool:
+        """Nothing to fetch separately: rows are read under the import lock."""
+        return True
+
+    def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        """Publish (or withdraw) one dataset; ``"unchanged"`` when nothing changed."""
+        source_obj = harvest_object.source or harvest_object.job.source
+        name = self._source_name(source_obj)
+        guid = harvest_object.guid
+        status = self._get_object_extra(harvest_object, STATUS) or "harvest"
+        model.Session.commit()  # persist the object's state before waiting on the lock
+        with guid_lock(guid):
+            model.Session.expire_all()  # another consumer may have published meanwhile
+            try:
+                if status == "delete":
+                    return self._withdraw(harvest_object, name)
+                return self._import(harvest_object, source_obj, name)
+            except ImportFailure as err:
+                message = str(err)
+            except Exception as err:  # noqa: BLE001 - reported, never with row values
+                log.error("%s: import of %s failed (%s)", name, guid, type(err).__name__)
+                message = f"{name}: import of {guid} failed ({type(err).__name__})"
+            self._save_error(harvest_object, message)
+            return False
+
+    # helpers
+
+    def _save_error(self, harvest_object: HarvestObject, message: str) -> None:
+        """Record an object error after a failed import (the session may be gone)."""
+        model.Session.rollback()
+        if sa.inspect(harvest_object).detached:
+            model.Session.add(harvest_object)
+        self._save_object_error(message, harvest_object, "Import")
+
+    @staticmethod
+    def _get_object_extra(harvest_object: HarvestObject, key: str) -> str | None:
+        for extra in harvest_object.extras:
+            if extra.key == key:
+                return extra.value
+        return None
+
+    @staticmethod
+    def _source_name(source_obj: Any) -> str:
+        title = getattr(source_obj, "title", "") or ""
+        return f"harvest source {title or source_obj.id} <{safe_url(source_obj.url or '')}>"
+
+    def _source_answers(self, reader: Reader, spec: dict[str, Any], name: str,
+                        harvest_job: HarvestJob) -> bool:
+        """Read one batch of the first spec; a failing source stops the deletions."""
+        try:
+            with reader.read(spec, batch_size=1) as table:
+                next(iter(table.batches()), None)
+        except ReaderError as err:
+            self._save_gather_error(f"{name}: source not available, no dataset was "
+                                    f"withdrawn: {err}", harvest_job)
+            return False
+        except Exception as err:  # noqa: BLE001
+            self._save_gather_error(f"{name}: source not available, no dataset was "
+                                    f"withdrawn ({type(err).__name__})", harvest_job)
+            return False
+        return True
+
+    def _source(self, source_obj: Any, config: dict[str, Any], name: str) -> Source:
+        package = model.Package.get(source_obj.id)
+        owner_org = package.owner_org if package is not None else None
+        if not owner_org:
+            raise ImportFailure(f"{name}: the harvest source has no department "
+                                f"(owner_org)")
+        return Source(source_obj.id, name, owner_org, config, self._get_user_name())
+
+    def _mark_current(self, harvest_object: HarvestObject, package_id: str) -> None:
+        (model.Session.query(HarvestObject)
+         .filter(HarvestObject.guid == harvest_object.guid)
+         .filter(HarvestObject.id != harvest_object.id)
+         .update({"current": False}, synchronize_session=False))
+        harvest_object.package_id = package_id
+        harvest_object.current = True
+        harvest_object.save()
+
+    def _import(self, harvest_object: HarvestObject, source_obj: Any,
+                name: str) -> bool | str:
+        try:
+            spec = json.loads(harvest_object.content or "")
+            config = parse_config(source_obj.config)
+        except (ValueError, ConfigError):
+            raise ImportFailure(f"{name}: harvest object {harvest_object.id} has no "
+                                f"readable dataset spec") from None
+        source = self._source(source_obj, config, name)
+        reader = make_reader(self.reader_name, source_obj.url, config)
+        known = {pid for (pid,) in model.Session.query(HarvestObject.package_id)
+                 .filter(HarvestObject.guid == harvest_object.guid)
+                 .filter(HarvestObject.package_id.isnot(None)).distinct()}
+        outcome, package_id = import_spec(reader, spec, source,
+                                          batch_size=options.batch_size(), known_ids=known)
+        if outcome == "unchanged":
+            return "unchanged"
+        assert package_id is not None
+        self._mark_current(harvest_object, package_id)
+        return True
+
+    def _withdraw(self, harvest_object: HarvestObject, name: str) -> bool:
+        package_id = harvest_object.package_id
+        if package_id:
+            withdraw(package_id, self._get_user_name())
+        (model.Session.query(HarvestObject)
+         .filter(HarvestObject.guid == harvest_object.guid)
+         .update({"current": False}, synchronize_session=False))
+        harvest_object.current = False
+        harvest_object.save()
+        log.info("%s: withdrew dataset of %s", name, harvest_object.guid)
+        return True

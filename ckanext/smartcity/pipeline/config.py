@@ -1,0 +1,47 @@
+"""Typed readers of the harvest options (declared in ``config_declaration.yaml``)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import ckan.plugins.toolkit as tk
+
+__all__ = ["allowed_hosts", "file_roots", "batch_size", "sources_dir", "datastore_write_url"]
+
+
+def _get(key: str, default: str = "") -> str:
+    value = tk.config.get(key)
+    return default if value in (None, "") else str(value)
+
+
+def allowed_hosts() -> str:
+    """``ckanext.smartcity.harvest.allowed_hosts``: hosts harvest sources may reach."""
+    return _get("ckanext.smartcity.harvest.allowed_hosts")
+
+
+def file_roots() -> str:
+    """``ckanext.smartcity.harvest.file_roots``: folders file sources must lie in."""
+    return _get("ckanext.smartcity.harvest.file_roots")
+
+
+def batch_size() -> int:
+    """``ckanext.smartcity.harvest.batch_size``: rows per batch read from a source."""
+    try:
+        return max(1, int(_get("ckanext.smartcity.harvest.batch_size", "5000")))
+    except ValueError:
+        return 5000
+
+
+def sources_dir() -> Path:
+    """``ckanext.smartcity.harvest.sources_dir``, else the repository's ``harvesters/``."""
+    configured = _get("ckanext.smartcity.harvest.sources_dir")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[3] / "harvesters"
+
+
+def datastore_write_url() -> str:
+    """``ckan.datastore.write_url`` (required to load DataStore tables)."""
+    url = _get("ckan.datastore.write_url")
+    if not url:
+        raise RuntimeError("ckan.datastore.write_url is not configured")
+    return url

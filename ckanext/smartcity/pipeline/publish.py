@@ -1,0 +1,241 @@
+"""Write one harvested table to CKAN: dataset, CSV resource and DataStore table.
+
+Order, so that a failure never leaves a half-published table behind:
+
+1. the dataset dict is validated against its schema first (no write); errors name
+   the fields;
+2. existing dataset → the DataStore table is replaced in one transaction, then one
+   ``package_update`` writes the metadata, the provenance (with the new content hash
+   last of all) and uploads the CSV. If the DataStore load fails nothing changed; if
+   the metadata write fails the old content hash stays, so the next harvest retries;
+3. new dataset → ``package_create``, ``resource_create`` (CSV upload), DataStore
+   table; if any step fails the new dataset is purged again.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.datastructures import FileStorage
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib import plugins as lib_plugins
+
+from ckanext.smartcity.pipeline.datastore import replace_table
+
+__all__ = ["PublishError", "Table", "schema_fields", "find_dataset", "stored_value",
+           "validate_dataset", "publish", "withdraw", "is_complete", "ROWS_RESOURCE_KEY"]
+
+log = logging.getLogger(__name__)
+
+#: resource extra marking the CSV/DataStore resource a harvest owns
+ROWS_RESOURCE_KEY = "smartcity_rows"
+
+
+class PublishError(Exception):
+    """Publishing failed; the message names the dataset and the cause (no values)."""
+
+
+@dataclass
+class Table:
+    """What is published for one spec: the CSV file and its DataStore fields."""
+
+    csv_path: str
+    filename: str
+    fields: list[dict[str, Any]]
+    sha256: str
+    rows: int
+
+
+def _context(user: str, **extra: Any) -> dict[str, Any]:
+    return {"user": user, "ignore_auth": True, "model": model,
+            "session": model.Session, **extra}
+
+
+def schema_fields(dataset_type: str) -> set[str] | None:
+    """Field names of the scheming schema for ``dataset_type``; None if unknown."""
+    try:
+        schema = tk.get_action("scheming_dataset_schema_show")(
+            {"ignore_auth": True}, {"type": dataset_type})
+    except (KeyError, tk.ObjectNotFound):
+        return None
+    return {f["field_name"] for f in schema.get("dataset_fields", [])}
+
+
+def find_dataset(name: str, user: str) -> dict[str, Any] | None:
+    """The dataset called ``name`` (also when deleted), or None."""
+    try:
+        return tk.get_action("package_show")(_context(user), {"id": name})
+    except tk.ObjectNotFound:
+        return None
+
+
+def stored_value(dataset: dict[str, Any], key: str) -> str | None:
+    """A provenance value, whether a schema field or an extra."""
+    if dataset.get(key) not in (None, ""):
+        return str(dataset[key])
+    for extra in dataset.get("extras") or []:
+        if extra.get("key") == key:
+            return extra.get("value")
+    return None
+
+
+def _field_names(errors: Any, prefix: str = "") -> list[str]:
+    names: list[str] = []
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            inner = _field_names(value, f"{prefix}{key}.")
+            names.extend(inner or [f"{prefix}{key}"])
+    elif isinstance(errors, list):
+        for index, value in enumerate(errors):
+            if isinstance(value, (dict, list)):
+                names.extend(_field_names(value, f"{prefix[:-1]}[{index}]."))
+    return names
+
+
+def _invalid(name: str, errors: dict[str, Any]) -> PublishError:
+    fields = sorted(set(_field_names(errors))) or ["?"]
+    return PublishError(f"dataset {name}: does not validate against its schema "
+                        f"(fields: {', '.join(fields)})")
+
+
+def validate_dataset(dataset: dict[str, Any], user: str, existing_id: str | None) -> None:
+    """Validate ``dataset`` with its type's schema, writing nothing.
+
+    :raises PublishError: naming the invalid fields (not their values).
+    """
+    data = copy.deepcopy(dataset)
+    plugin = lib_plugins.lookup_package_plugin(data["type"])
+    context: Any = _context(user)
+    if existing_id:
+        data["id"] = existing_id
+        context["package"] = model.Package.get(existing_id)
+        schema = plugin.update_package_schema()
+        action = "package_update"
+    else:
+        schema = plugin.create_package_schema()
+        action = "package_create"
+    _data, errors = lib_plugins.plugin_validate(plugin, context, data, schema, action)
+    if errors:
+        raise _invalid(dataset["name"], errors)
+
+
+def _upload(table: Table) -> FileStorage:
+    return FileStorage(stream=open(table.csv_path, "rb"), filename=table.filename,
+                       content_type="text/csv")
+
+
+def _resource(table: Table, title: str) -> dict[str, Any]:
+    return {"name": title, "format": "CSV", "mimetype": "text/csv",
+            "hash": f"sha256:{table.sha256}", ROWS_RESOURCE_KEY: "true",
+            "description": f"{table.rows} rows / dòng"}
+
+
+def _rows_resource(dataset: dict[str, Any]) -> dict[str, Any] | None:
+    for resource in dataset.get("resources") or []:
+        if str(resource.get(ROWS_RESOURCE_KEY, "")).lower() == "true":
+            return resource
+    return None
+
+
+def _mark_active(resource_id: str, fields: list[dict[str, Any]], user: str) -> None:
+    # datastore_create with the table's own fields: no data change, sets datastore_active
+    tk.get_action("datastore_create")(_context(user), {
+        "resource_id": resource_id, "force": True, "fields": fields})
+
+
+def _discard(package_id: str, user: str) -> None:
+    """Purge a dataset whose first publication failed, with any DataStore table."""
+    package = tk.get_action("package_show")(_context(user), {"id": package_id})
+    for resource in package.get("resources") or []:
+        try:
+            tk.get_action("datastore_delete")(_context(user), {
+                "resource_id": resource["id"], "force": True})
+        except (tk.ObjectNotFound, tk.ValidationError):
+            pass
+    tk.get_action("dataset_purge")(_context(user), {"id": package_id})
+
+
+def is_complete(dataset: dict[str, Any]) -> bool:
+    """True when the dataset's rows resource exists with its DataStore table active."""
+    rows = _rows_resource(dataset)
+    return rows is not None and rows.get("datastore_active") is True
+
+
+def _create(dataset: dict[str, Any], table: Table, user: str) -> str:
+    package = tk.get_action("package_create")(_context(user), dict(dataset))
+    try:
+        resource = dict(_resource(table, dataset["title"]), package_id=package["id"])
+        upload = _upload(table)
+        try:
+            resource = tk.get_action("resource_create")(_context(user),
+                                                        dict(resource, upload=upload))
+        finally:
+            upload.close()
+        replace_table(resource["id"], table.fields, table.csv_path)
+        _mark_active(resource["id"], table.fields, user)
+    except BaseException:
+        model.Session.rollback()
+        _discard(package["id"], user)
+        raise
+    return package["id"]
+
+
+def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,
+            user: str) -> str:
+    current = _rows_resource(existing)
+    resources = [r for r in existing.get("resources") or [] if r is not current]
+    if current is None:
+        # a dataset we own but whose rows resource was removed: add it again
+        package = tk.get_action("package_update")(
+            _context(user), dict(dataset, id=existing["id"], state="active",
+                                 resources=resources))
+        upload = _upload(table)
+        try:
+            resource = tk.get_action("resource_create")(
+                _context(user), dict(_resource(table, dataset["title"]),
+                                     package_id=package["id"], upload=upload))
+        finally:
+            upload.close()
+        replace_table(resource["id"], table.fields, table.csv_path)
+        _mark_active(resource["id"], table.fields, user)
+        return package["id"]
+    replace_table(current["id"], table.fields, table.csv_path)
+    upload = _upload(table)
+    try:
+        rows = dict(current, **_resource(table, dataset["title"]), upload=upload,
+                    datastore_active=True)
+        rows.pop("url", None)
+        tk.get_action("package_update")(
+            _context(user), dict(dataset, id=existing["id"], state="active",
+                                 resources=[rows] + resources))
+    finally:
+        upload.close()
+    return existing["id"]
+
+
+def publish(dataset: dict[str, Any], table: Table, user: str,
+            existing: dict[str, Any] | None) -> str:
+    """Create or update ``dataset`` with ``table``; return the dataset id.
+
+    :raises PublishError: schema errors (naming the fields) or a failed load.
+    """
+    validate_dataset(dataset, user, existing["id"] if existing else None)
+    try:
+        if existing is None:
+            return _create(dataset, table, user)
+        return _update(dataset, existing, table, user)
+    except tk.ValidationError as err:
+        raise _invalid(dataset["name"], err.error_dict) from None
+
+
+def withdraw(package_id: str, user: str) -> bool:
+    """Withdraw (``package_delete``) a dataset; False if it no longer exists."""
+    try:
+        tk.get_action("package_delete")(_context(user), {"id": package_id})
+    except tk.ObjectNotFound:
+        return False
+    return True
