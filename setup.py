@@ -25,7 +25,7 @@ setup(
         "psutil>=5",
     ],
     extras_require={
-        "test": ["pytest>=8", "pytest-timeout", "ckanapi"],
+        "test": ["pytest>=8", "pytest-timeout", "ckanapi", "selenium>=4.20"],
         # departmental MySQL/MariaDB systems (smartcity_sql)
         "mysql": ["PyMySQL>=1.1"],
     },
@@ -35,6 +35,9 @@ setup(
             "smartcity_sql = ckanext.smartcity.harvesters.sql:SqlHarvester",
             "smartcity_api = ckanext.smartcity.harvesters.api:ApiHarvester",
             "smartcity_file = ckanext.smartcity.harvesters.file:FileHarvester",
+        ],
+        "ckan.rdf.profiles": [
+            "smartcity_dcat_ap = ckanext.smartcity.dcat_profile:SmartcityDCATProfile",
         ],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
     },

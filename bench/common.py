@@ -102,3 +102,14 @@ def run_job(source_id: str) -> tuple[dict[str, Any], float]:
     elapsed = time.perf_counter() - started
     model.Session.expire_all()
     return helpers.call_action("harvest_job_show", ctx, id=job_dict["id"]), elapsed
+
+
+def job_errors(job_id: str) -> list[str]:
+    """Gather and object error messages of a job (for a benchmark that must stop)."""
+    from ckan import model
+    from ckanext.harvest.model import HarvestGatherError, HarvestObject
+
+    gather = [e.message for e in model.Session.query(HarvestGatherError)
+              .filter_by(harvest_job_id=job_id)]
+    objects = model.Session.query(HarvestObject).filter_by(harvest_job_id=job_id).all()
+    return gather + [e.message for o in objects for e in o.errors]

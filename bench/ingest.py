@@ -25,9 +25,9 @@ COLUMNS = ("ma_xa text, nam int, gioi_tinh text, nhom_tuoi text, ten_xa text, "
 # 10 columns of aggregate-looking data; generated server-side so generation costs nothing here.
 GENERATE = """
 CREATE TABLE dan_so AS
-SELECT (ARRAY['20194','20197','20200','20203','20206','20209','20212','20215'])[1 + g % 8]
+SELECT (ARRAY['20194','20197','20200','20209','20242','20257','20260','20263'])[1 + g % 8]
          AS ma_xa,
-       2020 + g % 6 AS nam,
+       2025 + g % 2 AS nam,
        (ARRAY['nam','nu'])[1 + g % 2] AS gioi_tinh,
        (ARRAY['0-14','15-24','25-39','40-59','60+'])[1 + g % 5] AS nhom_tuoi,
        (ARRAY['Hải Vân','Liên Chiểu','Hòa Khánh','Thanh Khê','Hải Châu','Hòa Cường',
@@ -52,7 +52,7 @@ def setup_department(admin_url: str, rows: int) -> tuple[str, str, Any]:
         conn.exec_driver_sql("CREATE DATABASE sc_bench_dept")
     dept = sa.create_engine(url.set(database="sc_bench_dept"))
     with dept.begin() as conn:
-        conn.exec_driver_sql(GENERATE.format(rows=rows))
+        conn.execute(sa.text(GENERATE.format(rows=rows)))
         conn.exec_driver_sql("GRANT SELECT ON dan_so TO sc_bench_reader")
     reader_url = f"postgresql://sc_bench_reader@{url.host}:{url.port}/sc_bench_dept"
     return reader_url, password, dept
@@ -117,7 +117,8 @@ def run(rows: int = 1_000_000) -> dict[str, Any]:
                                 source_type="smartcity_sql", config=json.dumps(config))
     job, harvest_s = common.run_job(source["id"])
     if job["stats"].get("added") != 1:
-        raise SystemExit(f"harvest did not publish: {job['stats']}")
+        raise SystemExit(f"harvest did not publish: {job['stats']} "
+                         f"{common.job_errors(job['id'])}")
     pkg = helpers.call_action("package_show", {"ignore_auth": True}, id="dan-so-theo-xa-bench")
     total = helpers.call_action("datastore_search", {"ignore_auth": True},
                                 resource_id=pkg["resources"][0]["id"], limit=0)["total"]

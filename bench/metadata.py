@@ -17,7 +17,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
-COMMUNES = ("20194", "20197", "20200", "20203", "20206", "20209", "20212", "20215")
+COMMUNES = ("20194", "20197", "20200", "20209", "20242", "20257", "20260", "20263")
 ROWS_PER_DATASET = 20
 
 
@@ -72,7 +72,8 @@ def run(datasets: int = 500) -> dict[str, Any]:
                                     source_type="smartcity_api", config=json.dumps(config))
         first, first_s = common.run_job(source["id"])
         if first["stats"].get("added") != datasets:
-            raise SystemExit(f"first harvest: {first['stats']}")
+            raise SystemExit(f"first harvest: {first['stats']} "
+                             f"{common.job_errors(first['id'])[:5]}")
         again, again_s = common.run_job(source["id"])
         if again["stats"].get("not modified") != datasets:
             raise SystemExit(f"unchanged re-harvest: {again['stats']}")

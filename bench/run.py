@@ -20,9 +20,12 @@ sys.path.insert(0, str(HERE))
 
 
 def in_child(code: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code], cwd=HERE.parent, check=True,
-                         capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run([sys.executable, "-c", code], cwd=HERE.parent,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"benchmark failed: {code.rsplit(';', 1)[-1].strip()}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:

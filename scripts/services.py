@@ -254,6 +254,21 @@ def ensure_redis(state: Path, port: int) -> None:
     raise ServiceError(f"Redis did not start; see {folder / 'redis.log'}")
 
 
+def harvest_safe_redis_url(url: str) -> str:
+    """The Redis URL with a socket timeout the harvest consumers survive.
+
+    ckanext-harvest's consumers wait on BLPOP without a timeout, and redis-py 8 (pinned by
+    CKAN 2.12) drops a socket after 5 s of silence by default, so an idle consumer would
+    die. The harvest queue reads `ckan.redis.url`, hence the timeout goes on that URL."""
+    parts = urllib.parse.urlsplit(url)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    query.setdefault("socket_timeout", str(REDIS_IDLE_TIMEOUT_S))
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+REDIS_IDLE_TIMEOUT_S = 7 * 24 * 3600
+
+
 def stop_pidfile(pidfile: Path, name: str) -> None:
     if not pidfile.exists():
         return
@@ -366,10 +381,7 @@ def up(profile: str, init_db: bool = True) -> dict[str, str]:
         ensure_redis(state, redis_port)
         env["SMARTCITY_REDIS_PORT"] = str(redis_port)
         redis_url = f"redis://127.0.0.1:{redis_port}/0"
-    r = urllib.parse.urlsplit(redis_url)
-    env.update({"CKAN_REDIS_URL": redis_url, "CKAN_HARVEST_MQ_HOST": r.hostname or "127.0.0.1",
-                "CKAN_HARVEST_MQ_PORT": str(r.port or 6379),
-                "CKAN_HARVEST_MQ_DB": (r.path.strip("/") or "0")})
+    env["CKAN_REDIS_URL"] = harvest_safe_redis_url(redis_url)
 
     if ext_solr:
         solr_url = ext_solr

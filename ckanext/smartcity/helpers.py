@@ -1,4 +1,347 @@
-"""Template helpers of the `smartcity` plugin."""
+"""Template helpers of the `smartcity` plugin (registered through tk.blanket.helpers).
+
+Everything a template needs to show codes as words: domain and facet labels,
+choice labels from the scheming schemas, administrative-unit names from the
+shipped code list, the privacy-guard report and harvest provenance, and the
+dataset counts of the home page.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.smartcity import search
+from ckanext.smartcity.codelists import (
+    find_admin_units,
+    parse_date,
+    smartcity_admin_unit_choices,
+    smartcity_codelist_choices,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "smartcity_lang",
+    "smartcity_text",
+    "smartcity_domains",
+    "smartcity_domain_label",
+    "smartcity_facet_label",
+    "smartcity_choice_label",
+    "smartcity_admin_unit_name",
+    "smartcity_admin_unit_names",
+    "smartcity_privacy_report",
+    "smartcity_harvest_provenance",
+    "smartcity_home_domains",
+    "smartcity_home_pillars",
+    "humanize_entity_type",
+    # scheming choices_helper functions of the code lists (owned by codelists/)
+    "smartcity_admin_unit_choices",
+    "smartcity_codelist_choices",
+]
+
+#: The six pillars of the smart-city programme, in programme order:
+#: (pillar_code, usual group name, Vietnamese, English).
+PILLARS: tuple[tuple[str, str, str, str], ...] = (
+    ("governance", "quan-tri-thong-minh", "Quản trị thông minh", "Smart governance"),
+    ("economy", "kinh-te-thong-minh", "Kinh tế thông minh", "Smart economy"),
+    ("citizens", "cong-dan-thong-minh", "Công dân thông minh", "Smart citizens"),
+    ("environment", "moi-truong-thong-minh", "Môi trường thông minh", "Smart environment"),
+    ("transport", "giao-thong-thong-minh", "Giao thông thông minh", "Smart transport"),
+    ("living", "cuoc-song-thong-minh", "Cuộc sống thông minh", "Smart living"),
+)
+
+
+def smartcity_lang() -> str:
+    """Two-letter language of the request (``vi`` or ``en``)."""
+    return search.current_lang()
+
+
+def smartcity_text(vi: str, en: str) -> str:
+    """Pick the Vietnamese or English text for the current language."""
+    return search.pick((vi, en))
+
+
+def smartcity_domains() -> list[str]:
+    """The five dataset types, in portal order."""
+    return list(search.DATASET_TYPES)
+
+
+def smartcity_domain_label(dataset_type: str, lang: str | None = None) -> str:
+    """``Y tế`` / ``Health`` for ``health``; the type itself if unknown."""
+    pair = search.DOMAIN_LABELS.get(dataset_type)
+    return search.pick(pair, lang) if pair else dataset_type
+
+
+#: Wording of CKAN's per-type labels for the five domains: purpose -> (vi, en);
+#: {vi}/{en} is the domain name ("y tế" / "health").
+_TYPE_WORDING: dict[str, tuple[str, str]] = {
+    "add link": ("Thêm bộ dữ liệu {vi}", "Add {en} dataset"),
+    "breadcrumb": ("Dữ liệu {vi}", "{En} datasets"),
+    "content tab": ("Dữ liệu {vi}", "{En} datasets"),
+    "create label": ("Tạo bộ dữ liệu {vi}", "Create {en} dataset"),
+    "create title": ("Tạo bộ dữ liệu {vi}", "Create {en} dataset"),
+    "delete confirmation": ("Bạn có chắc muốn xóa bộ dữ liệu {vi} này?",
+                            "Are you sure you want to delete this {en} dataset?"),
+    "edit label": ("Sửa bộ dữ liệu {vi}", "Edit {en} dataset"),
+    "facet label": ("Dữ liệu {vi}", "{En} datasets"),
+    "form label": ("Biểu mẫu dữ liệu {vi}", "{En} dataset form"),
+    "main nav": ("Dữ liệu {vi}", "{En} datasets"),
+    "my label": ("Dữ liệu {vi} của tôi", "My {en} datasets"),
+    "name placeholder": ("Bộ dữ liệu {vi}", "{En} dataset"),
+    "no any objects": ("Chưa có bộ dữ liệu {vi} nào.", "There are no {en} datasets yet."),
+    "page title": ("Dữ liệu {vi}", "{En} datasets"),
+    "save label": ("Lưu bộ dữ liệu {vi}", "Save {en} dataset"),
+    "search placeholder": ("Tìm dữ liệu {vi}...", "Search {en} datasets..."),
+    "update label": ("Cập nhật bộ dữ liệu {vi}", "Update {en} dataset"),
+    "view label": ("Xem bộ dữ liệu {vi}", "View {en} dataset"),
+}
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str,
+                         purpose: str) -> str | None:
+    """CKAN's per-type labels, worded for the five domains (``Tìm dữ liệu y tế...``)."""
+    pair = search.DOMAIN_LABELS.get(object_type)
+    if entity_type != "package" or pair is None:
+        return next_helper(entity_type, object_type, purpose)
+    vi_text, en_text = _TYPE_WORDING.get(purpose, ("Bộ dữ liệu {vi}", "{En} dataset"))
+    vi, en = pair[0].lower(), pair[1].lower()
+    return search.pick((vi_text, en_text)).format(vi=vi, en=en, En=pair[1])
+
+
+def smartcity_facet_label(field: str) -> str:
+    """Facet title in the current language."""
+    return search.facet_label(field)
+
+
+def _label_text(label: Any, lang: str) -> str:
+    if isinstance(label, dict):
+        return str(label.get(lang) or label.get("vi") or label.get("en")
+                   or next(iter(label.values()), ""))
+    return str(label)
+
+
+def _schema_field(field_name: str, dataset_type: str | None) -> dict[str, Any] | None:
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    types = [dataset_type] if dataset_type else list(search.DATASET_TYPES)
+    for type_ in types:
+        schema = scheming_get_dataset_schema(type_) if type_ else None
+        for field in (schema or {}).get("dataset_fields", []):
+            if field.get("field_name") == field_name:
+                return field
+    return None
+
+
+def smartcity_choice_label(field_name: str, value: Any, dataset_type: str | None = None,
+                           lang: str | None = None) -> str:
+    """Label of a choice of a schema field (``monthly`` → ``Hằng tháng``).
+
+    Looks in `dataset_type`'s schema, else in all five; the value itself if
+    the field or the choice is unknown.
+    """
+    from ckanext.scheming.helpers import scheming_field_choices
+
+    lang = lang or search.current_lang()
+    field = _schema_field(field_name, dataset_type)
+    if field is None:
+        return str(value)
+    try:
+        choices = scheming_field_choices(field) or []
+    except Exception:  # a choices_helper that needs a request
+        log.debug("no choices for %s", field_name, exc_info=True)
+        choices = []
+    for choice in choices:
+        if str(choice.get("value")) == str(value):
+            return _label_text(choice.get("label", value), lang)
+    return str(value)
+
+
+def _unit_for(code: str, at: dt.date | None) -> Any:
+    periods = find_admin_units(code=str(code).strip())
+    if not periods:
+        return None
+    if at is not None:
+        for unit in periods:
+            if unit.valid_on(at):
+                return unit
+    return periods[0]  # current period first
+
+
+def smartcity_admin_unit_name(code: Any, at: Any = None, lang: str | None = None) -> str:
+    """Name of an administrative unit (``20194`` → ``Phường Hải Vân``).
+
+    A code named different units over time: `at` (a date, e.g. the dataset's
+    reference date or coverage start) picks the period; default the current one.
+    Unknown codes come back unchanged.
+    """
+    lang = lang or search.current_lang()
+    unit = _unit_for(str(code), parse_date(at))
+    if unit is None:
+        return str(code)
+    return unit.name_en if lang == "en" else unit.full_name_vi
+
+
+def smartcity_admin_unit_names(pkg_or_codes: Any, lang: str | None = None
+                               ) -> list[dict[str, str]]:
+    """``[{code, name}]`` for a dataset dict or a list of codes.
+
+    For a dataset, the period is chosen by its reference date, else the end
+    (then the start) of its temporal coverage.
+    """
+    at = None
+    codes: Any = pkg_or_codes
+    if isinstance(pkg_or_codes, dict):
+        codes = pkg_or_codes.get("admin_units")
+        at = (pkg_or_codes.get("reference_date") or pkg_or_codes.get("temporal_end")
+              or pkg_or_codes.get("temporal_start"))
+    return [{"code": code, "name": smartcity_admin_unit_name(code, at, lang)}
+            for code in search.as_list(codes)]
+
+
+def value_label(field: str, value: str, lang: str | None = None) -> str | None:
+    """Readable name of one facet value, or None to keep CKAN's own."""
+    lang = lang or search.current_lang()
+    if field == "dataset_type":
+        return smartcity_domain_label(value, lang)
+    if field == "admin_units":
+        return smartcity_admin_unit_name(value, lang=lang)
+    if field == "update_frequency" or field in search.LIST_FIELDS:
+        return smartcity_choice_label(field, value, lang=lang)
+    return None
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value
+
+
+def smartcity_privacy_report(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """The privacy-guard report of a dataset, normalised for display, or None.
+
+    Accepts the report as JSON text or a dict. Returns ``{"suppressed": [{column,
+    count}], "suppressed_total", "columns_checked": [...], "min_cell_size",
+    "findings": [...], "raw": <the report>}``.
+    """
+    report = _json(pkg.get("privacy_report"))
+    if not isinstance(report, dict):
+        return None
+    suppressed_raw = (report.get("suppressed") or report.get("cells_suppressed")
+                      or report.get("suppressed_cells") or {})
+    suppressed: list[dict[str, Any]] = []
+    if isinstance(suppressed_raw, dict):
+        suppressed = [{"column": k, "count": v} for k, v in suppressed_raw.items()]
+    elif isinstance(suppressed_raw, list):
+        suppressed = [s if isinstance(s, dict) else {"column": str(s), "count": 1}
+                      for s in suppressed_raw]
+    total = report.get("suppressed_total")
+    if total is None:
+        if isinstance(suppressed_raw, int):
+            total = suppressed_raw
+        else:
+            total = sum(int(s.get("count") or 0) for s in suppressed)
+    checked = report.get("columns_checked") or report.get("checked_columns") or []
+    return {
+        "suppressed": suppressed,
+        "suppressed_total": total,
+        "columns_checked": [str(c) for c in checked] if isinstance(checked, list) else [],
+        "min_cell_size": report.get("min_cell_size") or pkg.get("min_cell_size"),
+        "findings": report.get("findings") or [],
+        "raw": report,
+    }
+
+
+def smartcity_harvest_provenance(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """``{source, source_url, harvested_at}`` when the dataset came from a harvest."""
+    source = pkg.get("harvest_source")
+    harvested_at = pkg.get("harvested_at")
+    if not source and not harvested_at:
+        return None
+    source_url = None
+    if isinstance(source, str) and source.startswith(("http://", "https://")):
+        source_url = source
+    elif isinstance(source, str) and source:
+        try:
+            source_url = tk.h.url_for("harvest.read", id=source)
+        except Exception:  # the harvest plugin is not loaded
+            source_url = None
+    return {"source": source, "source_url": source_url, "harvested_at": harvested_at}
+
+
+def _facets(fields: list[str]) -> dict[str, dict[str, int]]:
+    try:
+        result = tk.get_action("package_search")(
+            {}, {"rows": 0, "facet.field": fields, "facet.limit": -1,
+                 "include_private": False},
+        )
+    except Exception:  # the home page must render even if Solr is down
+        log.warning("home page facets unavailable", exc_info=True)
+        return {field: {} for field in fields}
+    return {field: search.facet_counts(result["search_facets"].get(field))
+            for field in fields}
+
+
+def smartcity_home_domains() -> list[dict[str, Any]]:
+    """The five domains with public dataset counts and their search URLs."""
+    counts = _facets(["dataset_type"])["dataset_type"]
+    return [{
+        "type": type_,
+        "label_vi": vi,
+        "label_en": en,
+        "count": counts.get(type_, 0),
+        "url": tk.h.url_for(f"{type_}.search"),
+    } for type_, (vi, en) in search.DOMAIN_LABELS.items()]
+
+
+def _pillar_code(group: dict[str, Any]) -> str | None:
+    if group.get("pillar_code"):
+        return str(group["pillar_code"])
+    for extra in group.get("extras") or []:
+        if extra.get("key") == "pillar_code":
+            return str(extra.get("value") or "") or None
+    return None
+
+
+def smartcity_home_pillars() -> list[dict[str, Any]]:
+    """The six pillars with public dataset counts and links to their group pages.
+
+    A portal group is matched to a pillar by its ``pillar_code`` (else by the
+    usual group name); a pillar without a group is listed without a link, and
+    any other group follows, sorted by title.
+    """
+    counts = _facets(["groups"])["groups"]
+    try:
+        groups = tk.get_action("group_list")(
+            {}, {"all_fields": True, "include_extras": True, "limit": 1000})
+    except Exception:
+        log.warning("group list unavailable", exc_info=True)
+        groups = []
+    by_code = {code: g for g in groups if (code := _pillar_code(g))}
+    by_name = {g["name"]: g for g in groups}
+
+    def card(group: dict[str, Any] | None, vi: str, en: str, name: str) -> dict[str, Any]:
+        url = (tk.h.url_for(f"{group.get('type') or 'group'}.read", id=group["name"])
+               if group else None)
+        return {"name": group["name"] if group else name, "label_vi": vi, "label_en": en,
+                "title": (group or {}).get("title"),
+                "count": counts.get(group["name"], 0) if group else 0, "url": url}
+
+    pillars, used = [], set()
+    for code, name, vi, en in PILLARS:
+        group = by_code.get(code) or by_name.get(name)
+        if group:
+            used.add(group["name"])
+        pillars.append(card(group, vi, en, name))
+    for group in sorted((g for g in groups if g["name"] not in used),
+                        key=lambda g: (g.get("title") or g["name"]).casefold()):
+        title = group.get("title") or group["name"]
+        pillars.append(card(group, title, group.get("title_en") or title, group["name"]))
+    return pillars

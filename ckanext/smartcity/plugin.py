@@ -8,17 +8,42 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.smartcity import search
+from ckanext.smartcity.logic import action
+
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
-@tk.blanket.actions
+@tk.blanket.actions(action.get_actions)
 @tk.blanket.auth_functions
 @tk.blanket.helpers
 @tk.blanket.validators
 class SmartcityPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IFacets)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
+
+    # IFacets (labels and order: search.py)
+    def dataset_facets(self, facets_dict, package_type):
+        return search.dataset_facets(facets_dict, package_type)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return search.group_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return search.group_facets(facets_dict, package_type)
+
+    # IPackageController (multi-valued indexing and field-name mapping: search.py)
+    def before_dataset_index(self, pkg_dict):
+        return search.before_dataset_index(pkg_dict)
+
+    def before_dataset_search(self, search_params):
+        return search.before_dataset_search(search_params)
+
+    def after_dataset_search(self, search_results, search_params):
+        return search.after_dataset_search(search_results, search_params)
