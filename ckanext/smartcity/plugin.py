@@ -8,7 +8,7 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity import search
+from ckanext.smartcity import search, upload_guard
 from ckanext.smartcity.logic import action
 
 
@@ -22,6 +22,7 @@ class SmartcityPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IFacets)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
     def update_config(self, config_):
@@ -47,3 +48,10 @@ class SmartcityPlugin(p.SingletonPlugin):
 
     def after_dataset_search(self, search_results, search_params):
         return search.after_dataset_search(search_results, search_params)
+
+    # IResourceController (privacy guard on uploaded tables: upload_guard.py)
+    def before_resource_create(self, context, resource):
+        upload_guard.check_upload(context, resource)
+
+    def before_resource_update(self, context, current, resource):
+        upload_guard.check_upload(context, resource)
