@@ -4,6 +4,7 @@ harvest tables and the DataStore, and the services' addresses are exposed to tes
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from pathlib import Path
 
@@ -31,6 +32,16 @@ def clean_db(reset_db, migrate_db_for):
     for plugin in ("harvest", "activity"):
         if p.plugin_loaded(plugin):
             migrate_db_for(plugin)
+    _enable_loggers()
+
+
+def _enable_loggers() -> None:
+    """Alembic's env.py of each migration runs logging.fileConfig, which disables every
+    logger that already exists; tests that read log records (no secret, no personal value
+    in any log line) need them back."""
+    for logger in logging.Logger.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 @pytest.fixture

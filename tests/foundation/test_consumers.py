@@ -21,15 +21,23 @@ CKAN = str(Path(sys.executable).parent / "ckan")
 
 
 @pytest.fixture
-def consumers():
-    procs = [subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "harvester", stage],
-                              env=dict(os.environ), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
-             for stage in ("gather-consumer", "fetch-consumer")]
+def consumers(tmp_path):
+    procs = []
+    for stage in ("gather-consumer", "fetch-consumer"):
+        # a file, not a pipe: a full pipe would block a chatty consumer
+        log = open(tmp_path / f"{stage}.log", "w")
+        proc = subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "harvester", stage],
+                                env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
+        proc.log_path = tmp_path / f"{stage}.log"
+        procs.append(proc)
     yield procs
     for proc in procs:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _logs(procs) -> str:
+    return "\n".join(p.log_path.read_text()[-1500:] for p in procs)
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
@@ -52,7 +60,7 @@ def test_consumer_processes_publish_a_drop_after_idling(consumers):
         # Longer than redis-py's default 5 s socket timeout: idle consumers must survive it.
         time.sleep(8)
         for proc in consumers:
-            assert proc.poll() is None, proc.stderr.read()[-2000:]
+            assert proc.poll() is None, _logs(consumers)
         helpers.call_action("harvest_job_create", user, source_id=source["id"], run=True)
 
         deadline = time.monotonic() + 120
@@ -62,7 +70,8 @@ def test_consumer_processes_publish_a_drop_after_idling(consumers):
             model.Session.remove()
             published = model.Package.by_name("truong-hoc-theo-xa")
             assert all(p.poll() is None for p in consumers)
-        assert published is not None, "the consumers did not publish the drop within 120 s"
+        assert published is not None, (
+            "the consumers did not publish the drop within 120 s\n" + _logs(consumers))
         dataset = helpers.call_action("package_show", id="truong-hoc-theo-xa")
         assert dataset["type"] == "education"
         assert dataset["admin_units"] == ["20194", "20197"]
