@@ -72,20 +72,40 @@ def start_background(name: str, argv: list[str], env: dict[str, str]) -> subproc
     return proc
 
 
+def _alive(pid: int) -> bool:
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child: reap it
+            return False
+    except ChildProcessError:
+        pass  # started by another `make demo`: only signals tell
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
 def stop_background() -> None:
-    """Stop every process recorded under .demo/pids (also used by `make stop`)."""
+    """Stop every process recorded under .demo/pids (also used by `make stop`):
+    SIGTERM to all, up to 10 s for them to finish, then SIGKILL."""
     if not PIDS.exists():
         return
+    pids = {}
     for pidfile in PIDS.glob("*.pid"):
         try:
-            pid = int(pidfile.read_text())
-            os.killpg(pid, signal.SIGTERM)
-            for _ in range(50):
-                os.kill(pid, 0)
-                time.sleep(0.1)
-            os.killpg(pid, signal.SIGKILL)
+            pids[int(pidfile.read_text())] = pidfile
+            os.killpg(int(pidfile.read_text()), signal.SIGTERM)
         except (ProcessLookupError, ValueError, PermissionError):
             pass
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.2)
+    for pid, pidfile in pids.items():
+        if _alive(pid):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         pidfile.unlink(missing_ok=True)
 
 
