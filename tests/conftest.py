@@ -78,3 +78,17 @@ def pg_admin_url() -> str:
     if not url:
         pytest.fail("SMARTCITY_TEST_PG_ADMIN_URL is not set: run the tests with `make test`")
     return url
+
+
+@pytest.fixture
+def build():
+    """The dataset builders shared by the search, DCAT and UI tests
+    (tests/search/builders.py: sysadmin, department, pillar, dataset)."""
+    import importlib.util
+
+    path = Path(__file__).parent / "search" / "builders.py"
+    spec = importlib.util.spec_from_file_location("smartcity_test_builders", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
