@@ -99,17 +99,16 @@ class SmartcityHarvester(HarvesterBase):
             removed = {g: p for g, p in current if g not in wanted and p}
             if removed and not self._source_answers(reader, specs[0], name, harvest_job):
                 return None
-        ids = []
-        for guid, spec in wanted.items():
-            obj = HarvestObject(guid=guid, job=harvest_job, content=json.dumps(spec),
-                                extras=[HarvestObjectExtra(key=STATUS, value="harvest")])
-            obj.save()
-            ids.append(obj.id)
-        for guid, package_id in removed.items():
-            obj = HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
-                                extras=[HarvestObjectExtra(key=STATUS, value="delete")])
-            obj.save()
-            ids.append(obj.id)
+        # all objects in one transaction (one commit, not one per dataset)
+        objects = [HarvestObject(guid=guid, job=harvest_job, content=json.dumps(spec),
+                                 extras=[HarvestObjectExtra(key=STATUS, value="harvest")])
+                   for guid, spec in wanted.items()]
+        objects += [HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
+                                  extras=[HarvestObjectExtra(key=STATUS, value="delete")])
+                    for guid, package_id in removed.items()]
+        model.Session.add_all(objects)
+        model.Session.commit()
+        ids = [obj.id for obj in objects]
         log.info("%s: gathered %d datasets, %d to withdraw", name, len(wanted),
                  len(removed))
         return ids

@@ -17,8 +17,8 @@ from typing import Any
 from ckanext.smartcity.pipeline import mapping, spool
 from ckanext.smartcity.pipeline.datastore import DataStoreLoadError
 from ckanext.smartcity.pipeline.publish import (PublishError, Table, find_dataset,
-                                                is_complete, publish, schema_fields,
-                                                stored_value)
+                                                find_summary, is_complete, publish,
+                                                schema_fields, stored_value)
 from ckanext.smartcity.privacy import Guard, Policy, PrivacyError
 from ckanext.smartcity.readers.base import Reader, ReaderError
 
@@ -67,6 +67,28 @@ def _batches(table: Any, name: str, source: str) -> Iterator[list[tuple[Any, ...
         yield batch
 
 
+def _publishable(raw: spool.RawSpool, report: Any, plan: mapping.ColumnPlan,
+                 where: str) -> tuple[spool.CsvSpool, mapping.Derived]:
+    """Replay the spooled rows with the guard's suppressions into the published CSV,
+    deriving fields from the published rows on the way (one pass, batch by batch)."""
+    derived = mapping.Derived(plan.names)
+    writer = spool.CsvWriter(plan.names)
+    try:
+        first = 0
+        for batch in raw.batches():
+            published = report.apply_batch(first, batch)
+            first += len(batch)
+            derived.add_batch(published)
+            writer.write(published)
+    except PrivacyError as err:
+        writer.discard()
+        raise ImportFailure(f"{where}: {err}") from None
+    except BaseException:
+        writer.discard()
+        raise
+    return writer.finish(), derived
+
+
 def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size: int,
             previous_rows: int | None = None,
             fields: set[str] | None = None) -> Prepared:
@@ -87,8 +109,9 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
             with reader.read(spec, batch_size=batch_size) as table:
                 plan = mapping.ColumnPlan.build(spec, table.columns)
                 guard = Guard(plan.source_names, policy)
+                width = len(table.columns)
                 for batch in _batches(table, spec["name"], reader.source):
-                    selected = [plan.select(row) for row in batch]
+                    selected = plan.select_batch(batch, width)
                     guard.scan(selected)
                     raw.write(selected)
         except ReaderError as err:
@@ -107,12 +130,7 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
             raise ImportFailure(f"{where}: the source returned no rows but "
                                 f"{previous_rows} are published; kept the published "
                                 f"rows (set allow_empty: true to publish an empty table)")
-        derived = mapping.Derived(plan.names)
-        try:
-            rows = (report.apply(i, row) for i, row in enumerate(raw))
-            csv = spool.write_csv(plan.names, rows, on_row=derived.add)
-        except PrivacyError as err:
-            raise ImportFailure(f"{where}: {err}") from None
+        csv, derived = _publishable(raw, report, plan, where)
     finally:
         raw.close()
     dataset = mapping.build_dataset(spec, source.config.get("defaults") or {},
@@ -142,7 +160,9 @@ def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
     :raises ImportFailure: naming the source and the cause; nothing was written.
     """
     fields = schema_fields(spec["dataset_type"])
-    existing = find_dataset(spec["name"], source.user)
+    # decide from a light database read; the full dataset (package_show) only when
+    # something is published
+    existing = find_summary(spec["name"])
     if existing is not None and not _owned(existing, source, known_ids or set()):
         raise ImportFailure(f"{source.name}: dataset {spec['name']}: the name is taken by "
                             f"a dataset this source did not harvest; nothing changed")
@@ -167,6 +187,8 @@ def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
             "privacy_report": prepared.privacy,
             "row_count": str(prepared.csv.rows),
         }
+        if existing is not None:
+            existing = find_dataset(existing["id"], source.user)
         dataset = mapping.with_provenance(prepared.dataset, provenance, fields)
         table = Table(prepared.csv.path, f"{spec['name']}.csv",
                       prepared.plan.datastore_fields(), prepared.csv.sha256,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -103,6 +104,23 @@ class ColumnPlan:
         """The published cells of a source row."""
         return tuple(row[c.index] for c in self.columns)
 
+    def select_batch(self, rows: list[tuple[Any, ...]], width: int) -> list[tuple[Any, ...]]:
+        """The published cells of a batch of source rows of ``width`` columns.
+
+        When every source column is published in source order, rows that are already
+        tuples of ``width`` cells are returned as they are (no copy).
+        """
+        indices = [c.index for c in self.columns]
+        if indices == list(range(width)) and set(map(type, rows)) <= {tuple} \
+                and set(map(len, rows)) <= {width}:
+            return rows
+        if len(indices) == 1:
+            only = indices[0]
+            return [(row[only],) for row in rows]
+        if not indices:
+            return [() for _ in rows]
+        return list(map(operator.itemgetter(*indices), rows))
+
     def datastore_fields(self) -> list[dict[str, Any]]:
         """DataStore ``fields`` for ``datastore_create``."""
         return [c.datastore_field() for c in self.columns]
@@ -145,6 +163,18 @@ def _find(names: Sequence[str], candidates: Iterable[str]) -> int | None:
     return None
 
 
+_DISTINCT_SAFE = frozenset({str, int, type(None)})
+
+
+def _distinct(rows: Sequence[Sequence[Any]], index: int) -> Iterable[Any]:
+    """Column ``index`` of ``rows`` without repeats (first occurrences, in order) when
+    its values are str/int/None (equal means identical for those); else every cell."""
+    column = list(map(operator.itemgetter(index), rows))
+    if set(map(type, column)) <= _DISTINCT_SAFE:
+        return dict.fromkeys(column)
+    return column
+
+
 @dataclass
 class Derived:
     """Accumulates derived fields over the published rows (bounded memory)."""
@@ -173,6 +203,28 @@ class Derived:
             code = row[self._commune]
             if code not in (None, ""):
                 self.admin_units.add(str(code).strip())
+
+    def add_batch(self, rows: Sequence[Sequence[Any]]) -> None:
+        """:meth:`add` for every row of a batch; same result, each distinct cell once."""
+        if not rows:
+            return
+        if self._year is not None:
+            for value in _distinct(rows, self._year):
+                year = _year(value)
+                if year is not None:
+                    self._widen(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        elif self._date is not None:
+            for value in _distinct(rows, self._date):
+                day = _date(value)
+                if day is not None:
+                    self._widen(day, day)
+        if self._commune is not None and len(self.admin_units) < MAX_ADMIN_UNITS:
+            # first occurrences in row order: the same units as adding row by row
+            for code in _distinct(rows, self._commune):
+                if len(self.admin_units) >= MAX_ADMIN_UNITS:
+                    break
+                if code not in (None, ""):
+                    self.admin_units.add(str(code).strip())
 
     def _widen(self, start: dt.date, end: dt.date) -> None:
         self.start = start if self.start is None else min(self.start, start)

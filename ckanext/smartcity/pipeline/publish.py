@@ -8,25 +8,30 @@ Order, so that a failure never leaves a half-published table behind:
    ``package_update`` writes the metadata, the provenance (with the new content hash
    last of all) and uploads the CSV. If the DataStore load fails nothing changed; if
    the metadata write fails the old content hash stays, so the next harvest retries;
-3. new dataset → ``package_create``, ``resource_create`` (CSV upload), DataStore
-   table; if any step fails the new dataset is purged again.
+3. new dataset → the DataStore table under a new resource id, then ONE
+   ``package_create`` with the rows resource (CSV uploaded, ``datastore_active``): one
+   commit and one Solr update per dataset; if it fails the table is dropped again.
 """
 from __future__ import annotations
 
 import copy
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import plugins as lib_plugins
+from ckan.lib import uploader
 
-from ckanext.smartcity.pipeline.datastore import replace_table
+from ckanext.smartcity.pipeline.datastore import drop_table, replace_table
 
-__all__ = ["PublishError", "Table", "schema_fields", "find_dataset", "stored_value",
+__all__ = ["PublishError", "Table", "schema_fields", "find_dataset", "find_summary",
+           "stored_value",
            "validate_dataset", "publish", "withdraw", "is_complete", "ROWS_RESOURCE_KEY"]
 
 log = logging.getLogger(__name__)
@@ -73,6 +78,31 @@ def find_dataset(name: str, user: str) -> dict[str, Any] | None:
         return tk.get_action("package_show")(_context(user), {"id": name})
     except tk.ObjectNotFound:
         return None
+
+
+def find_summary(name: str) -> dict[str, Any] | None:
+    """What the import needs to decide, read from the database without ``package_show``.
+
+    The dataset called ``name`` (also when deleted) as ``id``, ``state``, ``owner_org``,
+    its extras (where scheming keeps the provenance fields) and, per active resource, the
+    rows-resource marker and ``datastore_active``: enough for :func:`stored_value` and
+    :func:`is_complete`. None if there is no such dataset.
+    """
+    # one query for Package.get's "by id, else by name"
+    package = (model.Session.query(model.Package)
+               .filter(sa.or_(model.Package.id == name, model.Package.name == name))
+               .order_by(sa.case((model.Package.id == name, 0), else_=1))
+               .first())
+    if package is None:
+        return None
+    return {
+        "id": package.id, "name": package.name, "state": package.state,
+        "owner_org": package.owner_org,
+        "extras": [{"key": k, "value": v} for k, v in (package.extras or {}).items()],
+        "resources": [{ROWS_RESOURCE_KEY: (r.extras or {}).get(ROWS_RESOURCE_KEY, ""),
+                       "datastore_active": (r.extras or {}).get("datastore_active", False)}
+                      for r in package.resources],
+    }
 
 
 def stored_value(dataset: dict[str, Any], key: str) -> str | None:
@@ -149,41 +179,53 @@ def _mark_active(resource_id: str, fields: list[dict[str, Any]], user: str) -> N
         "resource_id": resource_id, "force": True, "fields": fields})
 
 
-def _discard(package_id: str, user: str) -> None:
-    """Purge a dataset whose first publication failed, with any DataStore table."""
-    package = tk.get_action("package_show")(_context(user), {"id": package_id})
-    for resource in package.get("resources") or []:
-        try:
-            tk.get_action("datastore_delete")(_context(user), {
-                "resource_id": resource["id"], "force": True})
-        except (tk.ObjectNotFound, tk.ValidationError):
-            pass
-    tk.get_action("dataset_purge")(_context(user), {"id": package_id})
-
-
 def is_complete(dataset: dict[str, Any]) -> bool:
     """True when the dataset's rows resource exists with its DataStore table active."""
     rows = _rows_resource(dataset)
     return rows is not None and rows.get("datastore_active") is True
 
 
+def _store_upload(resource: dict[str, Any], table: Table) -> None:
+    """Store the CSV as the upload of ``resource`` (which has its id already), as
+    ``package_update`` does for uploads: size and URL set on the dict, file stored."""
+    with open(table.csv_path, "rb") as stream:
+        resource["upload"] = FileStorage(stream=stream, filename=table.filename,
+                                         content_type="text/csv")
+        upload = uploader.get_resource_uploader(resource)
+        resource.pop("upload", None)
+        if "url_type" in resource and hasattr(upload, "filesize"):
+            resource["size"] = upload.filesize
+        upload.upload(resource["id"], uploader.get_max_resource_size())
+
+
 def _create(dataset: dict[str, Any], table: Table, user: str) -> str:
-    package = tk.get_action("package_create")(_context(user), dict(dataset))
+    # Two writes instead of four actions each re-indexing and committing: the DataStore
+    # table under a new resource id (one transaction; nothing refers to it yet), then one
+    # package_create with the rows resource already uploaded and datastore_active (one
+    # commit, one Solr update). If package_create fails, the table is dropped again.
+    resource = dict(_resource(table, dataset["title"]), id=str(uuid.uuid4()),
+                    datastore_active=True)
+    replace_table(resource["id"], table.fields, table.csv_path)
     try:
-        resource = dict(_resource(table, dataset["title"]), package_id=package["id"])
-        upload = _upload(table)
-        try:
-            resource = tk.get_action("resource_create")(_context(user),
-                                                        dict(resource, upload=upload))
-        finally:
-            upload.close()
-        replace_table(resource["id"], table.fields, table.csv_path)
-        _mark_active(resource["id"], table.fields, user)
+        _store_upload(resource, table)
+        package = tk.get_action("package_create")(_context(user),
+                                                  dict(dataset, resources=[resource]))
     except BaseException:
         model.Session.rollback()
-        _discard(package["id"], user)
+        _undo_create(resource["id"], user)
         raise
     return package["id"]
+
+
+def _undo_create(resource_id: str, user: str) -> None:
+    """After a failed first publication: purge the dataset if it got committed after
+    all (e.g. a failure after package_create's commit), then drop the DataStore table."""
+    try:
+        created = model.Resource.get(resource_id)
+        if created is not None:
+            tk.get_action("dataset_purge")(_context(user), {"id": created.package_id})
+    finally:
+        drop_table(resource_id)
 
 
 def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,

@@ -1,15 +1,17 @@
 """Rows to temporary files, with bounded memory, and the content hash (no CKAN imports).
 
 A table is read once into a :class:`RawSpool` (pickled batches, types kept) while the
-privacy guard scans it; then :func:`write_csv` streams the spooled rows, with the
+privacy guard scans it; then a :class:`CsvWriter` takes the spooled batches, with the
 guard's suppressions applied, into the published CSV (UTF-8 with BOM, so Excel shows
-Vietnamese). The same CSV is loaded into the DataStore with ``COPY``.
+Vietnamese), hashing the bytes as it writes them. The same CSV is loaded into the
+DataStore with ``COPY``.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -18,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
-__all__ = ["RawSpool", "CsvSpool", "write_csv", "csv_cell", "content_hash"]
+__all__ = ["RawSpool", "CsvSpool", "CsvWriter", "write_csv", "csv_cell", "content_hash"]
 
 
 class RawSpool:
@@ -36,7 +38,8 @@ class RawSpool:
             pickle.dump(batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self.rows += len(batch)
 
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+    def batches(self) -> Iterator[list[tuple[Any, ...]]]:
+        """The batches as written, in order."""
         self._file.flush()
         self._file.seek(0)
         while True:
@@ -44,6 +47,10 @@ class RawSpool:
                 batch = pickle.load(self._file)
             except EOFError:
                 return
+            yield batch
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for batch in self.batches():
             yield from batch
 
     def close(self) -> None:
@@ -102,29 +109,94 @@ class CsvSpool:
         self.close()
 
 
+#: cell types the csv module already writes exactly as :func:`csv_cell` would
+#: (``None`` → empty, ``str`` as is, ``int``/``Decimal`` via ``str``, ``float`` via ``repr``)
+_AS_IS = frozenset({str, int, float, Decimal, type(None)})
+
+
+def csv_cells(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
+    """``rows`` ready for ``csv.writer.writerows``: what :func:`csv_cell` would write.
+
+    Works column by column; columns holding only types the csv module writes the same
+    way are passed through untouched.
+    """
+    if not rows:
+        return rows
+    columns = list(zip(*rows))
+    if set(map(len, rows)) != {len(columns)}:
+        return [[csv_cell(v) for v in row] for row in rows]
+    changed = False
+    for index, column in enumerate(columns):
+        if not set(map(type, column)) <= _AS_IS:
+            columns[index] = tuple(map(csv_cell, column))
+            changed = True
+    return list(zip(*columns)) if changed else rows
+
+
+class CsvWriter:
+    """Writes the published CSV batch by batch, hashing the bytes as they are written."""
+
+    def __init__(self, header: Sequence[str], directory: str | None = None) -> None:
+        handle, self.path = tempfile.mkstemp(prefix="smartcity-", suffix=".csv",
+                                             dir=directory)
+        self._file: IO[bytes] = os.fdopen(handle, "wb")
+        self._digest = hashlib.sha256()
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+        self.rows = 0
+        self._emit(b"\xef\xbb\xbf")  # UTF-8 BOM, so Excel shows Vietnamese
+        self._writer.writerow(header)
+        self._flush()
+
+    def _emit(self, data: bytes) -> None:
+        self._file.write(data)
+        self._digest.update(data)
+
+    def _flush(self) -> None:
+        self._emit(self._buffer.getvalue().encode("utf-8"))
+        self._buffer.seek(0)
+        self._buffer.truncate()
+
+    def write(self, rows: list[Sequence[Any]]) -> None:
+        """Append one batch of published rows."""
+        if rows:
+            self._writer.writerows(csv_cells(rows))
+            self._flush()
+            self.rows += len(rows)
+
+    def finish(self) -> CsvSpool:
+        """Close the file; the spool owns (and deletes) it from now on."""
+        self._file.close()
+        return CsvSpool(self.path, self.rows, self._digest.hexdigest())
+
+    def discard(self) -> None:
+        """Close and delete the file (after a failure)."""
+        self._file.close()
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+
+
 def write_csv(header: Sequence[str], rows: Iterator[Sequence[Any]],
               on_row: Callable[[Sequence[Any]], None] | None = None,
-              directory: str | None = None) -> CsvSpool:
+              directory: str | None = None, batch_size: int = 5000) -> CsvSpool:
     """Stream ``rows`` into a UTF-8-with-BOM CSV; ``on_row`` sees every row written."""
-    handle, path = tempfile.mkstemp(prefix="smartcity-", suffix=".csv", dir=directory)
-    count = 0
+    writer = CsvWriter(header, directory)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out, lineterminator="\r\n")
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow([csv_cell(v) for v in row])
-                if on_row is not None:
-                    on_row(row)
-                count += 1
-        digest = hashlib.sha256()
-        with open(path, "rb") as written:
-            for chunk in iter(lambda: written.read(1 << 20), b""):
-                digest.update(chunk)
+        batch: list[Sequence[Any]] = []
+        for row in rows:
+            batch.append(row)
+            if on_row is not None:
+                on_row(row)
+            if len(batch) >= batch_size:
+                writer.write(batch)
+                batch = []
+        writer.write(batch)
     except BaseException:
-        os.unlink(path)
+        writer.discard()
         raise
-    return CsvSpool(path, count, digest.hexdigest())
+    return writer.finish()
 
 
 def content_hash(metadata: dict[str, Any], columns: Any, csv_sha256: str,

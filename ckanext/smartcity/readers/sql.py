@@ -19,8 +19,10 @@ Decisions:
   statement timeout is enforced with a progress handler, renewed for every batch.
 * PostgreSQL: ``SET TRANSACTION READ ONLY`` + ``SET LOCAL statement_timeout``;
   MySQL: ``SET SESSION TRANSACTION READ ONLY`` + ``max_execution_time`` (MariaDB:
-  ``max_statement_time``). Rows are streamed (``stream_results`` — a server-side
-  cursor on PostgreSQL — and ``yield_per=batch_size``).
+  ``max_statement_time``). Rows are streamed: on PostgreSQL through a server-side
+  (named) psycopg2 cursor used directly, in the same read-only transaction (plain
+  tuples, no per-row SQLAlchemy ``Row``); elsewhere ``stream_results`` with
+  ``yield_per=batch_size``.
 * Types come from the cursor description on PostgreSQL and MySQL; SQLite has none, so
   they are inferred from the first batch (see :mod:`.infer`).
 * Database error texts can quote values; causes keep the first line with quoted
@@ -28,10 +30,11 @@ Decisions:
 """
 from __future__ import annotations
 
+import operator
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -58,6 +61,7 @@ _PG_TYPES = {16: "bool", 20: "int", 21: "int", 23: "int", 26: "int", 700: "float
 _MYSQL_TYPES = {0: "numeric", 246: "numeric", 1: "int", 2: "int", 3: "int", 8: "int",
                 9: "int", 13: "int", 4: "float", 5: "float", 10: "date", 14: "date",
                 7: "timestamp", 12: "timestamp"}
+_TEXT_AS_IS = frozenset({str, type(None)})
 _VALUE_AFTER_COLON = re.compile(r':\s*"[^"]*"')
 _SINGLE_QUOTED = re.compile(r"'[^']*'")
 
@@ -207,47 +211,76 @@ class SqlReader(Reader):
                                    self.config.get("statement_timeout_s", 60)))
         engine, deadline = self._engine(url, timeout_s)
         conn: Connection | None = None
+        cursor: Any = None
+        errors: tuple[type[BaseException], ...] = (sa.exc.SQLAlchemyError, sqlite3.Error)
         try:
             conn = engine.connect()
+            dbapi_error = getattr(conn.dialect.dbapi, "Error", None)
+            if isinstance(dbapi_error, type) and issubclass(dbapi_error, BaseException):
+                errors += (dbapi_error,)
             deadline[0] = time.monotonic() + timeout_s
             self._begin_read_only(conn, timeout_s)
-            result = conn.execution_options(
-                stream_results=True, yield_per=batch_size, no_parameters=True,
-            ).exec_driver_sql(spec["query"])
-            names = list(result.keys())
-            described = self._described_types(result)
-            first = [tuple(row) for row in result.fetchmany(batch_size)]
+            if self._backend() == "postgresql" and conn.dialect.driver == "psycopg2":
+                # a server-side cursor straight on the driver (same read-only
+                # transaction): plain tuples, no per-row Row objects
+                cursor = conn.connection.dbapi_connection.cursor(name="smartcity_read")
+                cursor.itersize = batch_size
+                cursor.execute(spec["query"])
+                first = cursor.fetchmany(batch_size)
+                description = cursor.description
+                names = [item[0] for item in description]
+                fetch = cursor.fetchmany
+            else:
+                result = conn.execution_options(
+                    stream_results=True, yield_per=batch_size, no_parameters=True,
+                ).exec_driver_sql(spec["query"])
+                names = list(result.keys())
+                description = result.cursor.description if result.cursor is not None \
+                    else None
+
+                def fetch(size: int, result: Any = result) -> list[tuple[Any, ...]]:
+                    return [tuple(row) for row in result.fetchmany(size)]
+
+                first = fetch(batch_size)
+            described = self._described_types(description, len(names))
         except ReaderError:
-            self._dispose(conn, engine)
+            self._dispose(conn, engine, cursor)
             raise
-        except (sa.exc.SQLAlchemyError, sqlite3.Error, OSError) as exc:
-            self._dispose(conn, engine)
+        except (*errors, OSError) as exc:
+            self._dispose(conn, engine, cursor)
             raise self._db_error(exc) from None
-        inferred = infer_types(first, len(names))
+        inferred = infer_types(first, len(names)) if None in described \
+            else described
         types = [d or i for d, i in zip(described, inferred)]
         columns = [Column(n, t) for n, t in zip(names, types)]
         exact = [d is not None for d in described]
-        batches = self._batches(result, first, columns, exact, batch_size, deadline, timeout_s)
-        return Table(columns, batches, close=lambda: self._dispose(conn, engine))
+        batches = self._batches(fetch, first, columns, exact, batch_size, deadline, timeout_s,
+                                errors)
+        return Table(columns, batches, close=lambda: self._dispose(conn, engine, cursor))
 
-    def _described_types(self, result: sa.CursorResult[Any]) -> list[str | None]:
-        description = result.cursor.description if result.cursor is not None else None
+    def _described_types(self, description: Any, width: int) -> list[str | None]:
         table = {"postgresql": _PG_TYPES, "mysql": _MYSQL_TYPES}.get(self._backend())
         if not description or table is None:
-            return [None] * len(result.keys())
+            return [None] * width
         return [table.get(item[1], "text") if isinstance(item[1], int) else "text"
                 for item in description]
 
     @staticmethod
-    def _dispose(conn: Connection | None, engine: sa.Engine) -> None:
+    def _dispose(conn: Connection | None, engine: sa.Engine, cursor: Any = None) -> None:
         try:
+            if cursor is not None:
+                try:
+                    cursor.close()
+                except Exception:  # noqa: BLE001 - the transaction ends below anyway
+                    pass
             if conn is not None:
                 conn.close()  # rolls the read-only transaction back
         finally:
             engine.dispose()
 
-    def _convert(self, rows: list[tuple[Any, ...]], columns: list[Column],
-                 exact: list[bool], offset: int) -> list[tuple[Any, ...]]:
+    def _convert_rows(self, rows: list[tuple[Any, ...]], columns: list[Column],
+                      exact: list[bool], offset: int) -> list[tuple[Any, ...]]:
+        """Row by row; raises naming the first cell (in row order) that does not fit."""
         converted = []
         for number, row in enumerate(rows, offset + 1):
             values = []
@@ -265,15 +298,49 @@ class SqlReader(Reader):
             converted.append(tuple(values))
         return converted
 
-    def _batches(self, result: sa.CursorResult[Any], first: list[tuple[Any, ...]],
-                 columns: list[Column], exact: list[bool], batch_size: int,
-                 deadline: list[float], timeout_s: float) -> Iterator[list[tuple[Any, ...]]]:
+    def _convert(self, rows: list[tuple[Any, ...]], columns: list[Column],
+                 exact: list[bool], offset: int) -> list[tuple[Any, ...]]:
+        """Column by column; described non-text columns and text columns holding only
+        ``str``/``None`` are taken as the driver gives them."""
+        if not rows:
+            return rows
+        if set(map(len, rows)) != {len(columns)}:
+            return self._convert_rows(rows, columns, exact, offset)
+        if all(known and (column.type != "text" or set(
+                map(type, map(operator.itemgetter(index), rows))) <= _TEXT_AS_IS)
+               for index, (column, known) in enumerate(zip(columns, exact))):
+            # nothing to convert (the usual case with described types): no transposing
+            return rows if set(map(type, rows)) <= {tuple} else [tuple(r) for r in rows]
+        cells = list(zip(*rows))
+        changed = False
+        for index, (column, known) in enumerate(zip(columns, exact)):
+            values = cells[index]
+            if known:
+                if column.type != "text" or set(map(type, values)) <= _TEXT_AS_IS:
+                    continue
+                cells[index] = tuple([None if v is None else _to_text(v) for v in values])
+            else:
+                kind = column.type
+                try:
+                    cells[index] = tuple([convert(v, kind) for v in values])
+                except ValueError:  # the same error as row by row (first row, first column)
+                    return self._convert_rows(rows, columns, exact, offset)
+            changed = True
+        if changed:
+            return list(zip(*cells))
+        return rows if set(map(type, rows)) <= {tuple} else [tuple(r) for r in rows]
+
+    def _batches(self, fetch: Callable[[int], list[tuple[Any, ...]]],
+                 first: list[tuple[Any, ...]], columns: list[Column], exact: list[bool],
+                 batch_size: int, deadline: list[float], timeout_s: float,
+                 errors: tuple[type[BaseException], ...]
+                 ) -> Iterator[list[tuple[Any, ...]]]:
         rows, seen = first, 0
         while rows:
             yield self._convert(rows, columns, exact, seen)
             seen += len(rows)
             deadline[0] = time.monotonic() + timeout_s
             try:
-                rows = [tuple(row) for row in result.fetchmany(batch_size)]
-            except (sa.exc.SQLAlchemyError, sqlite3.Error) as exc:
+                rows = fetch(batch_size)
+            except errors as exc:
                 raise self._db_error(exc) from None
