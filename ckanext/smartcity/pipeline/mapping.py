@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ckanext.smartcity.codelists import parse_date
 from ckanext.smartcity.readers.base import Column
 
 __all__ = ["PublishedColumn", "ColumnPlan", "PlanError", "Derived", "build_dataset",
@@ -142,19 +143,6 @@ def _year(value: Any) -> int | None:
     return None
 
 
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def _find(names: Sequence[str], candidates: Iterable[str]) -> int | None:
     lowered = [n.lower() for n in names]
     for candidate in candidates:
@@ -196,7 +184,7 @@ class Derived:
             if year is not None:
                 self._widen(dt.date(year, 1, 1), dt.date(year, 12, 31))
         elif self._date is not None:
-            day = _date(row[self._date])
+            day = parse_date(row[self._date])
             if day is not None:
                 self._widen(day, day)
         if self._commune is not None and len(self.admin_units) < MAX_ADMIN_UNITS:
@@ -215,7 +203,7 @@ class Derived:
                     self._widen(dt.date(year, 1, 1), dt.date(year, 12, 31))
         elif self._date is not None:
             for value in _distinct(rows, self._date):
-                day = _date(value)
+                day = parse_date(value)
                 if day is not None:
                     self._widen(day, day)
         if self._commune is not None and len(self.admin_units) < MAX_ADMIN_UNITS:
