@@ -4,13 +4,13 @@ a helper that runs a harvest job through ckanext-harvest's own stage functions."
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from department_db import new_department_database
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -55,25 +55,14 @@ class Department:
 @pytest.fixture(scope="module")
 def department_db(pg_admin_url: str) -> Iterator[Department]:
     """A fresh departmental database with a read-only login role."""
-    admin_url = sa.engine.make_url(pg_admin_url)
-    suffix = secrets.token_hex(4)
-    database, role = f"sc_syt_{suffix}", f"sc_syt_reader_{suffix}"
-    password = "pw-" + secrets.token_urlsafe(16)
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
-        conn.exec_driver_sql(f"CREATE DATABASE {database}")
-    db_admin = sa.create_engine(admin_url.set(database=database))
-    host, port = admin_url.host or "127.0.0.1", admin_url.port or 5432
-    try:
-        yield Department(f"postgresql+psycopg2://{role}@{host}:{port}/{database}",
-                         password, db_admin)
-    finally:
-        db_admin.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
-        admin.dispose()
+    with new_department_database(pg_admin_url, "sc_syt") as new:
+        db_admin = sa.create_engine(new.admin_url)
+        host, port = new.admin_url.host or "127.0.0.1", new.admin_url.port or 5432
+        try:
+            yield Department(f"postgresql+psycopg2://{new.role}@{host}:{port}/{new.database}",
+                             new.password, db_admin)
+        finally:
+            db_admin.dispose()
 
 
 @pytest.fixture

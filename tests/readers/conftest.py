@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from department_db import new_department_database
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 FILES = Path(__file__).resolve().parent.parent / "data" / "files"
@@ -124,34 +125,25 @@ GRANT EXECUTE ON FUNCTION ghi_nhat_ky() TO {role};
 @pytest.fixture(scope="session")
 def pg_source(pg_admin_url: str) -> Iterator[PgSource]:
     """A fresh database + login role with SELECT (and, on purpose, INSERT on nhat_ky)."""
-    admin_url = sa.engine.make_url(pg_admin_url)
-    suffix = secrets.token_hex(4)
-    database, role = f"sc_readers_{suffix}", f"sc_reader_{suffix}"
-    password = "pw-" + secrets.token_urlsafe(16)
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
-        conn.exec_driver_sql(f"CREATE DATABASE {database}")
-    db_admin = sa.create_engine(admin_url.set(database=database), isolation_level="AUTOCOMMIT")
-    with db_admin.connect() as conn:
-        conn.exec_driver_sql(PG_SETUP.replace("{role}", role))
-    host = admin_url.host or "127.0.0.1"
-    port = int(admin_url.port or admin_url.query.get("port") or 5432)
-    url = f"postgresql+psycopg2://{role}@{host}:{port}/{database}"
-    try:
+    with new_department_database(pg_admin_url, "sc_readers") as new:
+        database, role, password = new.database, new.role, new.password
+        db_admin = sa.create_engine(new.admin_url, isolation_level="AUTOCOMMIT")
+        with db_admin.connect() as conn:
+            conn.exec_driver_sql(PG_SETUP.replace("{role}", role))
+        host = new.admin_url.host or "127.0.0.1"
+        port = int(new.admin_url.port or new.admin_url.query.get("port") or 5432)
+        url = f"postgresql+psycopg2://{role}@{host}:{port}/{database}"
         try:
-            socket.create_connection((host, port), timeout=2).close()
-        except OSError:
-            pytest.skip(f"the PostgreSQL cluster does not listen on TCP {host}:{port}; "
-                        "the SQL reader refuses unix sockets")
-        yield PgSource(url, host, port, "SC_TEST_PG_PASSWORD", {"SC_TEST_PG_PASSWORD": password},
-                       password, db_admin, database, role, _checks_password(url))
-    finally:
-        db_admin.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
-        admin.dispose()
+            try:
+                socket.create_connection((host, port), timeout=2).close()
+            except OSError:
+                pytest.skip(f"the PostgreSQL cluster does not listen on TCP {host}:{port}; "
+                            "the SQL reader refuses unix sockets")
+            yield PgSource(url, host, port, "SC_TEST_PG_PASSWORD",
+                           {"SC_TEST_PG_PASSWORD": password}, password, db_admin, database,
+                           role, _checks_password(url))
+        finally:
+            db_admin.dispose()
 
 
 # -- MariaDB ------------------------------------------------------------------------
