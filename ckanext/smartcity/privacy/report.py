@@ -179,45 +179,46 @@ class Report:
 
     def summary(self, lang: str = "vi") -> str:
         """One paragraph for people: Vietnamese (``lang="vi"``) or English (``"en"``)."""
-        k = self.policy.min_cell_size
-        cols = len(self.column_labels)
+        words = _SUMMARY["en" if lang == "en" else "vi"]
         blocked = sorted({f"{f.column} ({f.detector})" for f in self.blocking})
         allowed = sorted({f.column for f in self.findings if f.action == ALLOWED})
-        primary = sum(self.primary_per_column)
-        comp = sum(self.complementary_per_column)
-        counts = ", ".join(self.policy.count_columns)
-        if lang == "en":
-            text = f"The privacy guard (version {GUARD_VERSION}) checked {cols} columns " \
-                   f"and {self.rows} rows for personal identifiers."
-            if blocked:
-                text += " The table is NOT published: " + "; ".join(blocked) + "."
-            elif allowed:
-                text += " No column is blocked."
-            else:
-                text += " No personal identifier was found."
-            if allowed:
-                text += " Published on purpose (allow_columns): " + ", ".join(allowed) + "."
-            if self.count_index:
-                text += (
-                    f" In the count columns ({counts}) counts from 1 to {k - 1} are shown "
-                    f"empty: {primary} cell(s), plus {comp} complementary cell(s) so that hidden "
-                    f"values cannot be recomputed from totals; zeros are shown."
-                )
-            return text
-        text = f"Bộ lọc quyền riêng tư (phiên bản {GUARD_VERSION}) đã kiểm tra {cols} cột " \
-               f"và {self.rows} hàng để tìm thông tin định danh cá nhân."
+        text = words["checked"].format(version=GUARD_VERSION, cols=len(self.column_labels),
+                                       rows=self.rows)
         if blocked:
-            text += " Bảng KHÔNG được xuất bản: " + "; ".join(blocked) + "."
-        elif allowed:
-            text += " Không cột nào bị chặn."
+            text += words["blocked"] + "; ".join(blocked) + "."
         else:
-            text += " Không phát hiện thông tin định danh cá nhân."
+            text += words["none_blocked" if allowed else "clean"]
         if allowed:
-            text += " Công bố có chủ đích (allow_columns): " + ", ".join(allowed) + "."
+            text += words["allowed"] + ", ".join(allowed) + "."
         if self.count_index:
-            text += (
-                f" Trong các cột đếm ({counts}), giá trị từ 1 đến {k - 1} được để trống: "
-                f"{primary} ô, cùng {comp} ô ẩn bổ sung để không thể tính ngược từ tổng; "
-                f"giá trị 0 vẫn được công bố."
-            )
+            text += words["suppressed"].format(
+                counts=", ".join(self.policy.count_columns),
+                top=self.policy.min_cell_size - 1, primary=sum(self.primary_per_column),
+                comp=sum(self.complementary_per_column))
         return text
+
+
+_SUMMARY: dict[str, dict[str, str]] = {
+    "vi": {
+        "checked": "Bộ lọc quyền riêng tư (phiên bản {version}) đã kiểm tra {cols} cột và {rows} "
+                   "hàng để tìm thông tin định danh cá nhân.",
+        "blocked": " Bảng KHÔNG được xuất bản: ",
+        "none_blocked": " Không cột nào bị chặn.",
+        "clean": " Không phát hiện thông tin định danh cá nhân.",
+        "allowed": " Công bố có chủ đích (allow_columns): ",
+        "suppressed": " Trong các cột đếm ({counts}), giá trị từ 1 đến {top} được để trống: "
+                      "{primary} ô, cùng {comp} ô ẩn bổ sung để không thể tính ngược từ tổng; "
+                      "giá trị 0 vẫn được công bố.",
+    },
+    "en": {
+        "checked": "The privacy guard (version {version}) checked {cols} columns and {rows} rows "
+                   "for personal identifiers.",
+        "blocked": " The table is NOT published: ",
+        "none_blocked": " No column is blocked.",
+        "clean": " No personal identifier was found.",
+        "allowed": " Published on purpose (allow_columns): ",
+        "suppressed": " In the count columns ({counts}) counts from 1 to {top} are shown empty: "
+                      "{primary} cell(s), plus {comp} complementary cell(s) so that hidden values "
+                      "cannot be recomputed from totals; zeros are shown.",
+    },
+}
