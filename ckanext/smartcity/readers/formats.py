@@ -37,18 +37,24 @@ csv.field_size_limit(16 * 1024 * 1024)
 
 
 class FormatError(Exception):
-    """A file could not be parsed; the message names where, not what."""
+    """A file could not be parsed; the message names where, not what (``line``: 1-based,
+    when the problem is on one line)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class Sheet:
     """Header plus a lazy iterator of ``(line_number, cells)``."""
 
     def __init__(self, header: list[str], rows: Iterator[tuple[int, list[Any]]],
-                 close: Callable[[], None], encoding: str = "") -> None:
+                 close: Callable[[], None], encoding: str = "", delimiter: str = "") -> None:
         self.header = header
         self.rows = rows
         self.close = close
         self.encoding = encoding
+        self.delimiter = delimiter
 
 
 def _clean_header(cells: list[Any], line: int) -> list[str]:
@@ -56,13 +62,14 @@ def _clean_header(cells: list[Any], line: int) -> list[str]:
     while names and not names[-1]:
         names.pop()
     if not names:
-        raise FormatError(f"header row (line {line}) is empty")
+        raise FormatError(f"header row (line {line}) is empty", line)
     seen: set[str] = set()
     for position, name in enumerate(names, 1):
         if not name:
-            raise FormatError(f"column {position} has an empty header (line {line})")
+            raise FormatError(f"column {position} has an empty header (line {line})", line)
         if name in seen:
-            raise FormatError(f"column {position} repeats the header {name!r} (line {line})")
+            raise FormatError(f"column {position} repeats the header {name!r} (line {line})",
+                              line)
         seen.add(name)
     return names
 
@@ -70,11 +77,13 @@ def _clean_header(cells: list[Any], line: int) -> list[str]:
 def _fit(cells: list[Any], width: int, line: int, pad: bool) -> list[Any]:
     if len(cells) > width:
         if any(c not in (None, "") for c in cells[width:]):
-            raise FormatError(f"line {line} has {len(cells)} fields, the header has {width}")
+            raise FormatError(f"line {line} has {len(cells)} fields, the header has {width}",
+                              line)
         cells = cells[:width]
     if len(cells) < width:
         if not pad:
-            raise FormatError(f"line {line} has {len(cells)} fields, the header has {width}")
+            raise FormatError(f"line {line} has {len(cells)} fields, the header has {width}",
+                              line)
         cells = cells + [None] * (width - len(cells))
     return cells
 
@@ -107,7 +116,7 @@ def _decoded_lines(raw: BinaryIO, encoding: str) -> Iterator[str]:
         except UnicodeDecodeError as exc:
             good = chunk[:max(0, exc.start)].decode(encoding, errors="ignore")
             line = lines_done + pending.count("\n") + good.count("\n") + 1
-            raise FormatError(f"line {line}: bytes cannot be decoded as {encoding}") from None
+            raise FormatError(f"line {line}: bytes cannot be decoded as {encoding}", line) from None
         parts = (pending + text).split("\n")
         pending = parts.pop()
         for part in parts:
@@ -140,7 +149,7 @@ def open_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
         except StopIteration:
             return None
         except csv.Error as exc:
-            raise FormatError(f"line {reader.line_num + 1}: {exc}") from None
+            raise FormatError(f"line {reader.line_num + 1}: {exc}", reader.line_num + 1) from None
 
     try:
         for _ in range(header_row - 1):
@@ -160,7 +169,7 @@ def open_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
             line = reader.line_num
             yield line, [nfc(c) for c in _fit(cells, len(header), line, pad=False)]
 
-    return Sheet(header, rows(), handle.close, encoding)
+    return Sheet(header, rows(), handle.close, encoding, delimiter)
 
 
 def _xlsx_cell(value: Any) -> Any:
