@@ -23,6 +23,7 @@ setup(
         "PyYAML>=6",
         "Faker>=25",
         "psutil>=5",
+        "gunicorn>=23",
     ],
     extras_require={
         "test": ["pytest>=8", "pytest-timeout", "ckanapi", "selenium>=4.20"],

@@ -4,7 +4,8 @@
 Steps (each idempotent, so a second `make demo` is quick):
   services (PostgreSQL, Redis, Solr) → .demo/ckan.ini → CKAN database → sysadmin `admin`
   → departments and pillars → synthetic departmental systems → harvest sources
-  → gather/fetch consumers + jobs worker + scheduler → harvests → `ckan run` (foreground).
+  → gather/fetch consumers + jobs worker + scheduler → harvests → the web app (gunicorn with
+  config/gunicorn.conf.py: config/wsgi.py, 2 workers, as in production).
 Ctrl-C (or `make stop`) stops every process it started, then the services.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +111,26 @@ def stop_background() -> None:
         pidfile.unlink(missing_ok=True)
 
 
+def web_argv(port: int) -> list[str]:
+    """The web app as production serves it: gunicorn with config/gunicorn.conf.py
+    (config/wsgi.py, 2 workers), on loopback. It needs CKAN_INI in its environment."""
+    return [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.conf.py"),
+            "--bind", f"127.0.0.1:{port}"]
+
+
+def wait_for_web(web: subprocess.Popen, timeout: float = 180) -> None:
+    """Until CKAN answers (gunicorn binds the port before its workers have loaded CKAN)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/3/action/status_show",
+                                        timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    say(f"the web app is not answering; see {LOGS / 'web.log'}")
+
+
 def scheduler(env: dict[str, str], stop: threading.Event) -> None:
     """What cron does in production: `ckan harvester run` every minute."""
     while not stop.wait(60):
@@ -159,16 +181,9 @@ def main() -> int:
     stop = threading.Event()
     threading.Thread(target=scheduler, args=(env, stop), daemon=True).start()
 
-    web = start_background("web", [str(VENV_BIN / "ckan"), "-c", str(INI), "run", "--host",
-                                   "127.0.0.1", "--port", str(PORT), "--disable-reloader"], env)
+    web = start_background("web", web_argv(PORT), dict(env, CKAN_INI=str(INI)))
     procs.append(web)
-    for _ in range(600):
-        if services.port_open(PORT):
-            break
-        if web.poll() is not None:
-            say(f"the web app exited; see {LOGS / 'web.log'}")
-            break
-        time.sleep(0.2)
+    wait_for_web(web)
     say(f"ready in {time.monotonic() - started:.0f} s: http://127.0.0.1:{PORT} "
         f"(user '{ADMIN_USER}', password '{ADMIN_PASSWORD}'); logs in {LOGS}; Ctrl-C stops")
 
