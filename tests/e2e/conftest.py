@@ -1,0 +1,76 @@
+"""End-to-end fixtures: the portal as a separate server, driven only over HTTP and Chromium.
+
+``portal`` (session scope) — started once, on first use, and shared by every test under
+tests/e2e/: gunicorn serving config/wsgi.py (2 workers) on a free loopback port, the real
+gather/fetch consumers and jobs worker, the demo's departmental systems (seeded PostgreSQL
+registries, the health API, the land and education file drops), the sources of
+harvesters/*.yaml synced and harvested once. It yields a `tests.e2e.portal.Portal`:
+
+    def test_something(portal):
+        portal.url                                   # http://127.0.0.1:PORT
+        portal.admin, portal.password                # the sysadmin (log in through the form)
+        portal.login()                               # requests.Session logged in as admin
+        portal.login("officer", "…")                 # … or as any user
+        portal.action("package_search", {"q": "*:*"}, token=None)   # anonymous API call
+        portal.action("harvest_source_show", {"id": "so-y-te-api"}) # as the sysadmin (token)
+        portal.cli("harvester", "run-test", "so-y-te-api")          # ckan -c <e2e ini> …
+        portal.sources                               # harvest source names
+
+``browser`` (function scope) — headless Chromium (Debian's chromium + chromedriver through
+Selenium), loopback only, fresh profile; skipped with the reason where Chromium is missing.
+
+Isolation from the in-process tests (which wipe the test database, index and Redis between
+tests) and what is rebuilt each session: see tests/e2e/server.py. Logs of every portal
+process: .test/e2e/logs/. Tests here must not use CKAN in-process (no `app`, no
+`call_action`): only HTTP, the browser and the CLI.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from .portal import Portal
+from .server import PortalError, running_portal
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="session")
+def portal() -> Iterator[Portal]:
+    """The running e2e portal (see the module docstring)."""
+    if not os.environ.get("CKAN_SQLALCHEMY_URL"):
+        pytest.fail("the test services' environment is not set: run the tests with `make test`")
+    try:
+        with running_portal(dict(os.environ)) as running:
+            yield running
+    except PortalError as err:
+        pytest.fail(f"the e2e portal did not start: {err}")
+
+
+@pytest.fixture
+def browser(tmp_path) -> Iterator[object]:
+    """Headless Chromium with a fresh profile (a Selenium WebDriver)."""
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.skip(f"{CHROMIUM} / {CHROMEDRIVER} not installed (scripts/services.py "
+                    "installs them when run as root)")
+    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download anything
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-quic", "--no-first-run",
+                 "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'chromium-profile'}",
+                 "--window-size=1280,2000", "--lang=vi"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
