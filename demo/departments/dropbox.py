@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from . import SEED, education, land
@@ -9,6 +10,9 @@ from . import SEED, education, land
 LAND_FILE = "thong_ke_dat_2025.xlsx"
 #: patterns of the files this module owns in the drop folder (stale ones are removed)
 OWNED_PATTERNS = ("thong_ke_dat_*.xlsx", "giao_duc_nam_hoc_*.csv")
+#: written files are dated this far back: the portal does not read a drop changed less
+#: than ckanext.smartcity.harvest.file_settle_seconds ago, and the demo harvests at once
+SETTLED_AGE_S = 600
 
 
 def drop_files(seed: int = SEED) -> dict[str, bytes]:
@@ -36,6 +40,8 @@ def write_dropbox(folder: str | os.PathLike[str], seed: int = SEED) -> dict[str,
             continue
         tmp = target / f".{name}.tmp"
         tmp.write_bytes(data)
+        settled = time.time() - SETTLED_AGE_S
+        os.utime(tmp, (settled, settled))
         os.replace(tmp, path)
         result[name] = "written"
     for pattern in OWNED_PATTERNS:  # drops of an older seed version would be harvested too

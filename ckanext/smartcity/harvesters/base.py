@@ -25,7 +25,7 @@ from ckanext.smartcity.pipeline import config as options
 from ckanext.smartcity.pipeline.publish import withdraw
 from ckanext.smartcity.pipeline.validate import (ConfigError, check_config, parse_config,
                                                  url_password_error)
-from ckanext.smartcity.readers import REGISTRY, Reader, ReaderError
+from ckanext.smartcity.readers import REGISTRY, FileReader, Reader, ReaderError
 from ckanext.smartcity.readers.base import safe_url
 
 __all__ = ["SmartcityHarvester", "make_reader", "guid_for"]
@@ -36,8 +36,12 @@ STATUS = "smartcity_status"
 
 def make_reader(reader_name: str, url: str, config: dict[str, Any]) -> Reader:
     """The reader for a source, with the portal's allowed hosts and file roots."""
-    return REGISTRY[reader_name](url, config, allowed_hosts=options.allowed_hosts(),
-                                 file_roots=options.file_roots())
+    reader_class = REGISTRY[reader_name]
+    extra: dict[str, Any] = {}
+    if issubclass(reader_class, FileReader):
+        extra["settle_seconds"] = options.file_settle_seconds()
+    return reader_class(url, config, allowed_hosts=options.allowed_hosts(),
+                        file_roots=options.file_roots(), **extra)
 
 
 def guid_for(source_id: str, name: str) -> str:

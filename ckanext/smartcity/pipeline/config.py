@@ -5,7 +5,8 @@ from pathlib import Path
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["allowed_hosts", "file_roots", "batch_size", "sources_dir", "datastore_write_url"]
+__all__ = ["allowed_hosts", "file_roots", "batch_size", "sources_dir", "datastore_write_url",
+           "file_settle_seconds", "lock_timeout_seconds", "notify_enabled", "harvest_timeout_minutes"]
 
 
 def _get(key: str, default: str = "") -> str:
@@ -45,3 +46,38 @@ def datastore_write_url() -> str:
     if not url:
         raise RuntimeError("ckan.datastore.write_url is not configured")
     return url
+
+
+def _int(key: str, default: int, minimum: int = 0) -> int:
+    try:
+        return max(minimum, int(_get(key, str(default))))
+    except ValueError:
+        return default
+
+
+def file_settle_seconds() -> int:
+    """``ckanext.smartcity.harvest.file_settle_seconds``: drop files changed more
+    recently are still arriving and are not read (default 60)."""
+    return _int("ckanext.smartcity.harvest.file_settle_seconds", 60)
+
+
+def lock_timeout_seconds() -> int:
+    """``ckanext.smartcity.harvest.lock_timeout_seconds``: longest wait for the import
+    lock of a dataset name (default 600)."""
+    return _int("ckanext.smartcity.harvest.lock_timeout_seconds", 600, minimum=1)
+
+
+def notify_enabled() -> bool:
+    """``ckanext.smartcity.notify.enabled``: mail departments about refused/failed
+    tables (default true)."""
+    return tk.asbool(_get("ckanext.smartcity.notify.enabled", "true"))
+
+
+def harvest_timeout_minutes() -> int | None:
+    """``ckan.harvest.timeout`` (ckanext-harvest's own option): a running job with no
+    progress for longer is finished with an error; None when unset."""
+    value = _get("ckan.harvest.timeout")
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

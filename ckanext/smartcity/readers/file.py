@@ -15,6 +15,11 @@ Decisions:
   newest by modification time, then by name, is read; older ones are superseded.
   The chosen file's real path is checked against ``file_roots`` again, so a symlink
   cannot lead outside.
+* Files still arriving are never read: names an uploader uses while copying
+  (``*.part``, ``*.crdownload``, Office's ``~$…`` lock files, dot-files) never match,
+  and when the newest match changed less than ``settle_seconds`` ago the read fails
+  with "waiting for … to finish uploading" (:data:`SETTLING`) — a half-copied drop is
+  never published, and the next run picks the finished file up.
 * http: the file is downloaded to a temporary file (bounded by ``max_bytes``) that
   is removed when the table is closed.
 * Types are inferred from the first batch (see :mod:`.infer`: leading-zero codes
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -40,11 +46,20 @@ from .formats import DELIMITERS, FormatError, Sheet, open_csv, open_xlsx
 from .infer import convert, infer_types
 from .transport import DEFAULT_MAX_BYTES, HttpClient
 
-__all__ = ["FileReader"]
+__all__ = ["FileReader", "SETTLING", "is_temporary_name"]
 
 _CSV = (".csv", ".tsv", ".txt")
 _XLSX = (".xlsx", ".xlsm")
 _GLOB = set("*?[]")
+_TEMPORARY_SUFFIXES = (".part", ".partial", ".crdownload", ".tmp", "~")
+
+#: the phrase every "file still arriving" error carries (the notifications skip it)
+SETTLING = "to finish uploading"
+
+
+def is_temporary_name(name: str) -> bool:
+    """True for names uploaders give files they are still writing (never harvested)."""
+    return (name.startswith((".", "~$")) or name.lower().endswith(_TEMPORARY_SUFFIXES))
 
 
 class FileReader(Reader):
@@ -53,6 +68,13 @@ class FileReader(Reader):
     name = "smartcity_file"
     spec_keys: ClassVar[set[str]] = {"file", "encoding", "sheet", "header_row", "delimiter"}
     source_keys: ClassVar[set[str]] = {"timeout_s", "max_retries", "backoff_s", "max_bytes"}
+
+    def __init__(self, url: str, config: dict[str, Any] | None = None, *,
+                 settle_seconds: float = 0.0, **kwargs: Any) -> None:
+        """:param settle_seconds: a local file changed more recently is not read yet
+        (``ckanext.smartcity.harvest.file_settle_seconds``)."""
+        super().__init__(url, config, **kwargs)
+        self.settle_seconds = max(0.0, float(settle_seconds))
 
     def _scheme(self) -> str:
         return urlsplit(self.url).scheme.lower()
@@ -114,11 +136,18 @@ class FileReader(Reader):
         newest: tuple[float, str] | None = None
         with os.scandir(folder) as entries:
             for entry in entries:
-                if fnmatchcase(entry.name, pattern) and entry.is_file():
+                if (fnmatchcase(entry.name, pattern) and not is_temporary_name(entry.name)
+                        and entry.is_file()):
                     key = (entry.stat().st_mtime, entry.name)
                     newest = key if newest is None or key > newest else newest
         if newest is None:
             raise self.error(f"no file matches {pattern!r} in folder {folder_text}")
+        age = time.time() - newest[0]
+        if age < self.settle_seconds:
+            raise self.error(
+                f"đang chờ tệp {newest[1]} tải lên xong / waiting for {newest[1]} "
+                f"{SETTLING} (changed {max(age, 0):.0f} s ago; files are read "
+                f"{self.settle_seconds:.0f} s after their last change); nothing changed")
         try:
             return netguard.check_file_path(folder / newest[1], self.file_roots)
         except netguard.Refused as exc:
