@@ -26,7 +26,8 @@ setup(
         "gunicorn>=23",
     ],
     extras_require={
-        "test": ["pytest>=8", "pytest-timeout", "ckanapi", "selenium>=4.20"],
+        "test": ["pytest>=8", "pytest-timeout", "ckanapi", "selenium>=4.20",
+                 "aiosmtpd>=1.4"],  # the local SMTP sink (demo and tests)
         # departmental MySQL/MariaDB systems (smartcity_sql)
         "mysql": ["PyMySQL>=1.1"],
     },

@@ -28,6 +28,7 @@ INI = STATE / "ckan.ini"
 PIDS = STATE / "pids"
 LOGS = STATE / "logs"
 DROPBOX = STATE / "dropbox"
+MAIL = STATE / "mail"  # the local SMTP sink writes every outgoing message here (.eml)
 VENV_BIN = ROOT / ".venv" / "bin"
 PORT = int(os.environ.get("SMARTCITY_DEMO_PORT", "5000"))
 ADMIN_USER = "admin"
@@ -41,10 +42,11 @@ def say(msg: str) -> None:
     print(f"[demo] {msg}", flush=True)
 
 
-def write_ini(env: dict[str, str]) -> None:
+def write_ini(env: dict[str, str], smtp_port: int) -> None:
     template = (ROOT / "config" / "ckan.ini.tmpl").read_text()
     INI.write_text(template.format(common_ini=str(ROOT / "config" / "ckan-common.ini"),
-                                   port=PORT, plugins=PLUGINS, dropbox=str(DROPBOX), **env))
+                                   port=PORT, plugins=PLUGINS, dropbox=str(DROPBOX),
+                                   smtp_server=f"127.0.0.1:{smtp_port}", **env))
     INI.chmod(0o600)
 
 
@@ -145,8 +147,13 @@ def main() -> int:
     stop_background()  # leftovers of an interrupted run
     started = time.monotonic()
     env_values = services.up("demo", init_db=False)
-    write_ini(env_values)
+    smtp_port = services.free_port()
+    write_ini(env_values, smtp_port)
     env = dict(os.environ, **env_values)
+    procs = [start_background("smtp-sink", [str(VENV_BIN / "python"),
+                                            str(ROOT / "demo" / "smtp_sink.py"),
+                                            "--folder", str(MAIL), "--port", str(smtp_port)],
+                              env)]
     services.init_ckan_db(STATE, INI, env_values, env_values["SMARTCITY_PG_ADMIN_URL"],
                           services.PROFILES["demo"]["ds_db"])
     ensure_admin(env)
@@ -167,7 +174,7 @@ def main() -> int:
 
     say("harvest sources from harvesters/*.yaml")
     ckan("smartcity", "sources", "sync", str(ROOT / "harvesters"), env=env)
-    procs = [
+    procs += [
         start_background("gather-consumer", [str(VENV_BIN / "ckan"), "-c", str(INI),
                                              "harvester", "gather-consumer"], env),
         start_background("fetch-consumer", [str(VENV_BIN / "ckan"), "-c", str(INI),

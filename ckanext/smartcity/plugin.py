@@ -12,6 +12,7 @@ from ckanext.smartcity import search, upload_guard
 from ckanext.smartcity.logic import action
 
 
+@tk.blanket.blueprints
 @tk.blanket.config_declarations
 @tk.blanket.cli
 @tk.blanket.actions(action.get_actions)

@@ -32,6 +32,8 @@ __all__ = ["SmartcityHarvester", "make_reader", "guid_for"]
 
 log = logging.getLogger(__name__)
 STATUS = "smartcity_status"
+#: object extra: the privacy guard's blocking findings ``[{"column", "detector"}]``
+REFUSED = "smartcity_refused"
 
 
 def make_reader(reader_name: str, url: str, config: dict[str, Any]) -> Reader:
@@ -135,20 +137,26 @@ class SmartcityHarvester(HarvesterBase):
                     return self._withdraw(harvest_object, name)
                 return self._import(harvest_object, source_obj, name)
             except ImportFailure as err:
-                message = str(err)
+                message, refused = str(err), err.refused
             except Exception as err:  # noqa: BLE001 - reported, never with row values
                 log.error("%s: import of %s failed (%s)", name, guid, type(err).__name__)
                 message = f"{name}: import of {guid} failed ({type(err).__name__})"
-            self._save_error(harvest_object, message)
+                refused = []
+            self._save_error(harvest_object, message, refused)
             return False
 
     # helpers
 
-    def _save_error(self, harvest_object: HarvestObject, message: str) -> None:
-        """Record an object error after a failed import (the session may be gone)."""
+    def _save_error(self, harvest_object: HarvestObject, message: str,
+                    refused: list[dict[str, str]] | None = None) -> None:
+        """Record an object error after a failed import (the session may be gone);
+        a privacy refusal also keeps its findings (column, detector) as an extra."""
         model.Session.rollback()
         if sa.inspect(harvest_object).detached:
             model.Session.add(harvest_object)
+        if refused:
+            model.Session.add(HarvestObjectExtra(object=harvest_object, key=REFUSED,
+                                                 value=json.dumps(refused)))
         self._save_object_error(message, harvest_object, "Import")
 
     @staticmethod

@@ -29,7 +29,15 @@ PROGRESS_EVERY_S = 10.0
 
 
 class ImportFailure(Exception):
-    """A spec could not be published; nothing already published was changed."""
+    """A spec could not be published; nothing already published was changed.
+
+    ``refused``: when the privacy guard blocked the table, its blocking findings as
+    ``[{"column", "detector"}]`` (never a value), for the department report.
+    """
+
+    def __init__(self, message: str, refused: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.refused = refused or []
 
 
 @dataclass
@@ -125,7 +133,9 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
         if report.blocking:
             found = "; ".join(str(f) for f in report.blocking)
             raise ImportFailure(f"{where}: not published, the privacy guard blocked it: "
-                                f"{found}")
+                                f"{found}", refused=[{"column": f.column,
+                                                      "detector": f.detector}
+                                                     for f in report.blocking])
         if raw.rows == 0 and previous_rows and not spec.get("allow_empty"):
             raise ImportFailure(f"{where}: the source returned no rows but "
                                 f"{previous_rows} are published; kept the published "

@@ -19,7 +19,7 @@ __all__ = ["DATASET_TYPES", "SOURCE_KEYS", "SPEC_KEYS", "ConfigError", "check_co
 
 DATASET_TYPES = ("population", "land", "enterprise", "health", "education")
 #: top-level keys every smartcity source config may have (plus the reader's own)
-SOURCE_KEYS = frozenset({"defaults", "delete_missing", "datasets"})
+SOURCE_KEYS = frozenset({"defaults", "delete_missing", "datasets", "notify"})
 #: keys every dataset spec may have (plus the reader's ``spec_keys``)
 SPEC_KEYS = frozenset({"name", "dataset_type", "title", "fields", "privacy", "columns",
                        "allow_empty"})
@@ -165,6 +165,11 @@ def check_config(text: str | None, reader: Reader) -> dict[str, Any]:
         raise ConfigError("defaults", "must be an object")
     if "delete_missing" in config and not isinstance(config["delete_missing"], bool):
         raise ConfigError("delete_missing", "must be true or false")
+    notify = config.get("notify", [])
+    if not isinstance(notify, list) or not all(
+            isinstance(a, str) and re.fullmatch(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+", a)
+            for a in notify):
+        raise ConfigError("notify", "must be a list of e-mail addresses")
     datasets = config.get("datasets")
     if not isinstance(datasets, list) or not datasets:
         raise ConfigError("datasets", "is required: a non-empty list of dataset specs")

@@ -19,4 +19,7 @@ def get_actions() -> dict[str, Any]:
     }
     if p.plugin_loaded("harvest"):
         actions.update({name: getattr(sources, name) for name in sources.__all__})
+        from ckanext.smartcity.logic.action import jobs, report
+        actions["smartcity_department_report"] = report.smartcity_department_report
+        actions["harvest_jobs_run"] = jobs.harvest_jobs_run
     return actions

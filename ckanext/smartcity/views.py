@@ -1,0 +1,52 @@
+"""Pages of the `smartcity` plugin (registered through tk.blanket.blueprints)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.smartcity.notify import TIMEZONE
+
+# tk.blanket.blueprints registers what __all__ names: the blueprints only
+__all__ = ["report"]
+
+#: the department harvest report page (one definition: the mail links to it too)
+REPORT_PATH = "/department/{id}/harvest-report"
+
+report = Blueprint("smartcity_report", __name__)
+
+
+def local_time(value: str | None) -> str:
+    """An ISO time from the report as ``HH:MM dd/mm/yyyy`` in Asia/Ho_Chi_Minh."""
+    if not value:
+        return "—"
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
+
+
+def department_report(id: str) -> Any:  # noqa: A002 - CKAN's route argument name
+    """The department's harvest report: what ran, changed, was refused and is overdue."""
+    context: Any = {"user": tk.current_user.name if tk.current_user else None}
+    try:
+        data = tk.get_action("smartcity_department_report")(context, {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Không tìm thấy đơn vị / Department not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Chỉ biên tập viên của đơn vị xem được báo cáo này / "
+                                  "Only the department's editors can see this report"))
+    group_dict = tk.get_action("organization_show")(
+        dict(context, ignore_auth=True), {"id": data["department"]["id"],
+                                          "include_datasets": False})
+    return tk.render("smartcity/department_report.html", extra_vars={
+        "report": data, "group_dict": group_dict, "group_type": "organization",
+        "local_time": local_time})
+
+
+report.add_url_rule(REPORT_PATH.format(id="<id>"), view_func=department_report,
+                    endpoint="department_report")
+
