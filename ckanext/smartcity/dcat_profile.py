@@ -9,6 +9,8 @@ know about:
 * ``update_frequency`` → ``dct:accrualPeriodicity`` (EU frequency authority);
 * ``data_classification`` → ``dct:accessRights`` (EU access-right authority);
 * ``admin_units`` → ``dct:spatial`` locations with code and names;
+* ``privacy_report`` → a ``dct:provenance`` statement whose ``rdfs:label`` is the
+  privacy guard's summary (``@vi`` and ``@en``, from the typed report);
 * ``temporal_start``/``temporal_end``, ``contact_*`` and the department as
   publisher are already written by the DCAT-AP profiles; they are added here
   only when missing, so the profile also stands on its own.
@@ -17,12 +19,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import RDFS, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ckanext.dcat.profiles import DCAT, DCT, FOAF, RDF, SKOS, VCARD, RDFProfile
 
 from ckanext.smartcity import search
+from ckanext.smartcity.privacy.record import PrivacyReport
 
 FREQUENCY_BASE = "http://publications.europa.eu/resource/authority/frequency/"
 ACCESS_RIGHT_BASE = "http://publications.europa.eu/resource/authority/access-right/"
@@ -86,6 +89,7 @@ class SmartcityDCATProfile(RDFProfile):
         self._temporal_if_missing(dataset_dict, dataset_ref)
         self._contact_if_missing(dataset_dict, dataset_ref)
         self._publisher_if_missing(dataset_dict, dataset_ref)
+        self._privacy_provenance(dataset_dict, dataset_ref)
         for code in ("VIE", "ENG"):
             self.g.add((dataset_ref, DCT.language, URIRef(LANGUAGE_BASE + code)))
 
@@ -118,6 +122,20 @@ class SmartcityDCATProfile(RDFProfile):
             self.g.remove((subject, predicate, obj))
         self.g.add((subject, predicate, uri))
         self.g.add((uri, RDF.type, rdf_class))
+
+    def _privacy_provenance(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        stored = dataset_dict.get("privacy_report")
+        if not stored:
+            return
+        try:
+            report = PrivacyReport.from_dict(stored)
+        except ValueError:
+            return  # a report of another shape is not described rather than guessed
+        statement = BNode()
+        self.g.add((dataset_ref, DCT.provenance, statement))
+        self.g.add((statement, RDF.type, DCT.ProvenanceStatement))
+        for lang in ("vi", "en"):
+            self.g.add((statement, RDFS.label, Literal(report.summary(lang), lang=lang)))
 
     def _spatial(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
         from ckanext.smartcity.helpers import smartcity_admin_unit_name

@@ -8,7 +8,6 @@ dataset counts of the home page.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from typing import Any
 
@@ -21,6 +20,7 @@ from ckanext.smartcity.codelists import (
     smartcity_admin_unit_choices,
     smartcity_codelist_choices,
 )
+from ckanext.smartcity.privacy.record import PrivacyReport
 
 log = logging.getLogger(__name__)
 
@@ -215,48 +215,21 @@ def value_label(field: str, value: str, lang: str | None = None) -> str | None:
     return None
 
 
-def _json(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
-    return value
+def smartcity_privacy_report(pkg: dict[str, Any]) -> PrivacyReport | None:
+    """The dataset's privacy report as the typed record the guard wrote, or None.
 
-
-def smartcity_privacy_report(pkg: dict[str, Any]) -> dict[str, Any] | None:
-    """The privacy-guard report of a dataset, normalised for display, or None.
-
-    Accepts the report as JSON text or a dict. Returns ``{"suppressed": [{column,
-    count}], "suppressed_total", "columns_checked": [...], "min_cell_size",
-    "findings": [...], "raw": <the report>}``.
+    ``pkg["privacy_report"]`` is what :meth:`PrivacyReport.to_dict` stored (an object
+    from ``package_show``, JSON text inside the index); a report of another shape is
+    logged and not shown, rather than breaking the page.
     """
-    report = _json(pkg.get("privacy_report"))
-    if not isinstance(report, dict):
+    stored = pkg.get("privacy_report")
+    if not stored:
         return None
-    suppressed_raw = (report.get("suppressed") or report.get("cells_suppressed")
-                      or report.get("suppressed_cells") or {})
-    suppressed: list[dict[str, Any]] = []
-    if isinstance(suppressed_raw, dict):
-        suppressed = [{"column": k, "count": v} for k, v in suppressed_raw.items()]
-    elif isinstance(suppressed_raw, list):
-        suppressed = [s if isinstance(s, dict) else {"column": str(s), "count": 1}
-                      for s in suppressed_raw]
-    total = report.get("suppressed_total")
-    if total is None:
-        if isinstance(suppressed_raw, int):
-            total = suppressed_raw
-        else:
-            total = sum(int(s.get("count") or 0) for s in suppressed)
-    checked = report.get("columns_checked") or report.get("checked_columns") or []
-    return {
-        "suppressed": suppressed,
-        "suppressed_total": total,
-        "columns_checked": [str(c) for c in checked] if isinstance(checked, list) else [],
-        "min_cell_size": report.get("min_cell_size") or pkg.get("min_cell_size"),
-        "findings": report.get("findings") or [],
-        "raw": report,
-    }
+    try:
+        return PrivacyReport.from_dict(stored)
+    except ValueError as err:
+        log.warning("dataset %s: privacy report not shown: %s", pkg.get("name"), err)
+        return None
 
 
 def smartcity_harvest_provenance(pkg: dict[str, Any]) -> dict[str, Any] | None:

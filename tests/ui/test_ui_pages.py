@@ -65,12 +65,20 @@ def test_dataset_page_shows_labels_and_unit_names(app, portal):
     assert "Monthly" in english and "Hai Van Ward" in english
 
 
+def _guard_report() -> dict:
+    """A privacy report made by the guard itself on a small table with small counts."""
+    from ckanext.smartcity.privacy import Guard, Policy
+
+    guard = Guard(["ma_xa", "so_ca_benh", "so_tu_vong"], Policy.from_spec(
+        {"count_columns": ["so_ca_benh", "so_tu_vong"]}, dataset_type="health"))
+    guard.scan([("20194", 3, 0), ("20197", 40, 1), ("20200", 25, 30)])
+    return guard.finish().to_metadata()
+
+
 @pytest.mark.usefixtures("with_plugins")
 def test_privacy_report_and_provenance_sections_render(app):
     pkg = {
-        "privacy_report": '{"suppressed": {"so_ca_benh": 3, "so_tu_vong": 1}, '
-                          '"columns_checked": ["ma_xa", "so_ca_benh", "so_tu_vong"], '
-                          '"min_cell_size": 10}',
+        "privacy_report": _guard_report(),
         "harvest_source": "so-y-te-csdl",
         "harvested_at": "2026-03-01T02:00:00",
     }
@@ -79,9 +87,11 @@ def test_privacy_report_and_provenance_sections_render(app):
         provenance = tk.render_snippet("smartcity/snippets/harvest_provenance.html", {"pkg": pkg})
         empty = tk.render_snippet("smartcity/snippets/privacy_report.html", {"pkg": {}})
     assert "Vì sao ô này trống?" in report and "Why is this cell empty?" in report
-    assert re.search(r'data-key="suppressed_total">\s*4\s*<', report)
-    assert re.search(r'data-column="so_ca_benh">\s*3\s*<', report)
+    assert "2 ô có giá trị từ 1 đến 9 đã được ẩn" in report
+    assert "2 cells with values from 1 to 9 were hidden" in report
+    assert re.search(r'data-column="so_ca_benh">\s*<th[^>]*><code>so_ca_benh</code></th>\s*'
+                     r'<td data-kind="primary">1</td>\s*<td data-kind="complementary">1</td>',
+                     report)
     assert "<code>ma_xa</code>" in report
-    assert re.search(r'data-key="min_cell_size">\s*10\s*<', report)
     assert "so-y-te-csdl" in provenance and 'data-key="harvested_at"' in provenance
     assert empty.strip() == ""

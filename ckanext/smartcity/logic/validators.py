@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import Invalid, missing
 
 from ckanext.smartcity import codelists
+from ckanext.smartcity.privacy.record import PrivacyReport
 
 __all__ = [
     "smartcity_choice",
@@ -32,6 +33,9 @@ __all__ = [
     "smartcity_email",
     "smartcity_min_cell_size",
     "smartcity_school_year",
+    "smartcity_count",
+    "smartcity_privacy_report",
+    "smartcity_json_object",
     "smartcity_dataset_rules",
 ]
 
@@ -228,6 +232,47 @@ def smartcity_school_year(value: Any) -> Any:
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
         raise Invalid(message("bad_school_year", value=value))
     return text
+
+
+def smartcity_count(value: Any) -> Any:
+    """A non-negative whole number (``row_count``), stored as its decimal text; empty passes."""
+    if _is_empty(value):
+        return value
+    if isinstance(value, bool):
+        raise Invalid(message("bad_count", value=value))
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise Invalid(message("bad_count", value=value)) from None
+    if number < 0:
+        raise Invalid(message("bad_count", value=value))
+    return str(number)
+
+
+def smartcity_privacy_report(value: Any) -> Any:
+    """The guard's report (an object or its JSON text) in the one shape
+    :class:`~ckanext.smartcity.privacy.record.PrivacyReport` reads; stored as canonical
+    JSON text. Empty passes."""
+    if _is_empty(value):
+        return value
+    try:
+        return PrivacyReport.from_dict(value).to_json()
+    except ValueError as err:
+        raise Invalid(message("bad_privacy_report", cause=str(err))) from None
+
+
+def smartcity_json_object(value: Any) -> Any:
+    """Output validator: JSON text stored in an extra → the object it encodes.
+
+    An object passes unchanged (``package_show`` of an indexed dict); text that is
+    not JSON is returned as is rather than failing the whole dataset.
+    """
+    if isinstance(value, str) and value.strip().startswith(("{", "[")):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _value(data: dict[Any, Any], name: str) -> Any:

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import logging
 
-from .guard import ALLOWED, BLOCK, GUARD_VERSION, INFO, Finding, Guard
+from .findings import ALLOWED, BLOCK, GUARD_VERSION, INFO, Finding
+from .guard import Guard
 from .policy import Policy, PrivacyError, default_min_cell_size
+from .record import PrivacyReport
 from .report import Report
 
 # A library adds no handler of its own; the application decides where records go.
@@ -29,5 +31,5 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "ALLOWED", "BLOCK", "GUARD_VERSION", "INFO", "Finding", "Guard", "Policy",
-    "PrivacyError", "Report", "default_min_cell_size",
+    "PrivacyError", "PrivacyReport", "Report", "default_min_cell_size",
 ]

@@ -17,6 +17,7 @@ import click
 from .files import TableFile, TableFileError, open_table
 from .guard import Guard
 from .policy import Policy, PrivacyError
+from .record import PrivacyReport
 from .report import Report
 
 __all__ = ["privacy_scan", "EXIT_OK", "EXIT_BLOCKED", "EXIT_ERROR"]
@@ -44,7 +45,7 @@ def _write_clean(table: TableFile, report: Report, output: Path) -> None:
                 index += 1
 
 
-def _table(report: Report) -> str:
+def _table(report: PrivacyReport) -> str:
     head = ("Cột / Column", "Bộ dò / Detector", "Tỉ lệ / Share", "Xử lý / Action")
     rows = [
         (f.column, f.detector, "-" if f.share is None else f"{f.share:.1%}", f.action)
@@ -111,18 +112,19 @@ def privacy_scan(file: Path, dataset_type: str | None, count_columns: tuple[str,
             _fail(str(exc))
         except OSError as exc:
             _fail(f"{output.name}: {exc.strerror or type(exc).__name__}")
+    record = report.record()
     if as_json:
         click.echo(json.dumps({
             "file": file.name, "encoding": table.encoding, "delimiter": table.delimiter,
             "output": str(output) if written else None,
-            "report": report.to_metadata(),
-            "summary": {"vi": report.summary("vi"), "en": report.summary("en")},
+            "report": record.to_dict(),
+            "summary": {"vi": record.summary("vi"), "en": record.summary("en")},
         }, ensure_ascii=False, indent=2))
     else:
-        click.echo(_table(report))
+        click.echo(_table(record))
         click.echo("")
-        click.echo(report.summary("vi"))
-        click.echo(report.summary("en"))
+        click.echo(record.summary("vi"))
+        click.echo(record.summary("en"))
         if written:
             click.echo(f"Đã ghi / written: {output}")
         elif output is not None:

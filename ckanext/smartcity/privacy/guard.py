@@ -2,57 +2,17 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
 from . import names, values
+from .findings import ALLOWED, BLOCK, GUARD_VERSION, INFO, Finding
 from .policy import Policy, PrivacyError
+from .report import Report
 from .suppression import SuppressionPlanner
 
 __all__ = ["GUARD_VERSION", "Finding", "Guard", "BLOCK", "ALLOWED", "INFO"]
 
-GUARD_VERSION = "1.0"
-BLOCK = "block"
-ALLOWED = "allowed"
-INFO = "info"
-
 log = logging.getLogger(__name__)
-
-_ACTION_TEXT = {
-    BLOCK: ("chặn", "blocked"),
-    ALLOWED: ("cho phép theo allow_columns", "allowed by allow_columns"),
-    INFO: ("ghi nhận", "noted"),
-}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing the guard noticed about one column.
-
-    ``detector`` is ``"name:<kind>"`` or ``"value:<kind>"``; ``share`` is the share of the
-    column's non-empty values that matched (``None`` for name detectors); ``action`` is
-    ``"block"``, ``"allowed"`` or ``"info"``. A finding never holds a cell value.
-    """
-
-    column: str
-    detector: str
-    share: float | None
-    action: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able form: ``{"column", "detector", "share", "action"}``."""
-        return {
-            "column": self.column, "detector": self.detector,
-            "share": self.share, "action": self.action,
-        }
-
-    def __str__(self) -> str:
-        vi, en = _ACTION_TEXT.get(self.action, (self.action, self.action))
-        share = "" if self.share is None else f" ({self.share:.1%})"
-        return (
-            f"Cột «{self.column}»: {self.detector}{share} — {vi} / "
-            f"column '{self.column}': {self.detector}{share} — {en}"
-        )
 
 
 class Guard:
@@ -152,10 +112,8 @@ class Guard:
                 out.append(Finding(label, detector, share, blocked_action if blocks else INFO))
         return out
 
-    def finish(self) -> "Report":
+    def finish(self) -> Report:
         """Close the scan and return the :class:`Report` (findings and suppression plan)."""
-        from .report import Report
-
         self._finished = True
         findings = [f for i in range(len(self.column_names)) for f in self._column_findings(i)]
         complementary, comp_per_column, unavailable = self._planner.plan()

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from . import values
-from .guard import ALLOWED, BLOCK, GUARD_VERSION, Finding
+from .findings import BLOCK, GUARD_VERSION, Finding
 from .names import NAME_DETECTORS
 from .policy import Policy, PrivacyError
+from .record import BLOCKED, PASSED, ColumnSuppression, PrivacyReport
 from .suppression import parse_count
 
 __all__ = ["Report"]
@@ -134,91 +135,34 @@ class Report:
                     columns[i] = tuple(values_)
         return list(zip(*columns))
 
-    def _per_column(self) -> dict[str, dict[str, int]]:
-        return {
-            self.column_labels[ci]: {
-                "primary": self.primary_per_column[slot],
-                "complementary": self.complementary_per_column[slot],
-            }
-            for slot, ci in enumerate(self.count_index)
-        }
+    def record(self) -> PrivacyReport:
+        """The typed report everything stores and shows (:class:`.record.PrivacyReport`)."""
+        return PrivacyReport(
+            guard_version=GUARD_VERSION,
+            verdict=BLOCKED if self.blocking else PASSED,
+            rows_checked=self.rows,
+            columns_checked=tuple(self.column_labels),
+            findings=tuple(self.findings),
+            min_cell_size=self.policy.min_cell_size,
+            count_columns=tuple(self.policy.count_columns),
+            group_by=tuple(self.policy.group_by),
+            allow_columns=tuple(self.policy.allow_columns),
+            groups=self.groups,
+            suppressed=tuple(
+                ColumnSuppression(self.column_labels[ci], self.primary_per_column[slot],
+                                  self.complementary_per_column[slot])
+                for slot, ci in enumerate(self.count_index)),
+            complementary_unavailable=self.complementary_unavailable,
+            detectors=tuple(NAME_DETECTORS) + tuple(values.DETECTORS),
+            thresholds={"tier_a": "any match", "tier_b_share": values.SHARE_THRESHOLD,
+                        "suspicious_name": "any match"},
+            rules=tuple(self.policy.rules) + RULES,
+        )
 
     def to_metadata(self) -> dict[str, Any]:
-        """JSON-able record of what the guard did, for the dataset's metadata.
-
-        Holds column names, detector names, shares, counts and rules — never a cell value.
-        """
-        primary = sum(self.primary_per_column)
-        complementary = sum(self.complementary_per_column)
-        return {
-            "guard_version": GUARD_VERSION,
-            "verdict": "blocked" if self.blocking else "passed",
-            "rows_checked": self.rows,
-            "columns_checked": list(self.column_labels),
-            "detectors": list(NAME_DETECTORS) + list(values.DETECTORS),
-            "thresholds": {
-                "tier_a": "any match",
-                "tier_b_share": values.SHARE_THRESHOLD,
-                "suspicious_name": "any match",
-            },
-            "findings": [f.to_dict() for f in self.findings],
-            "allow_columns": list(self.policy.allow_columns),
-            "min_cell_size": self.policy.min_cell_size,
-            "count_columns": list(self.policy.count_columns),
-            "group_by": list(self.policy.group_by),
-            "groups": self.groups,
-            "cells_suppressed": {
-                "total": primary + complementary,
-                "primary": primary,
-                "complementary": complementary,
-                "per_column": self._per_column(),
-            },
-            "complementary_unavailable": self.complementary_unavailable,
-            "rules": list(self.policy.rules) + list(RULES),
-        }
+        """``record().to_dict()``: the JSON-able record stored in the dataset's metadata."""
+        return self.record().to_dict()
 
     def summary(self, lang: str = "vi") -> str:
         """One paragraph for people: Vietnamese (``lang="vi"``) or English (``"en"``)."""
-        words = _SUMMARY["en" if lang == "en" else "vi"]
-        blocked = sorted({f"{f.column} ({f.detector})" for f in self.blocking})
-        allowed = sorted({f.column for f in self.findings if f.action == ALLOWED})
-        text = words["checked"].format(version=GUARD_VERSION, cols=len(self.column_labels),
-                                       rows=self.rows)
-        if blocked:
-            text += words["blocked"] + "; ".join(blocked) + "."
-        else:
-            text += words["none_blocked" if allowed else "clean"]
-        if allowed:
-            text += words["allowed"] + ", ".join(allowed) + "."
-        if self.count_index:
-            text += words["suppressed"].format(
-                counts=", ".join(self.policy.count_columns),
-                top=self.policy.min_cell_size - 1, primary=sum(self.primary_per_column),
-                comp=sum(self.complementary_per_column))
-        return text
-
-
-_SUMMARY: dict[str, dict[str, str]] = {
-    "vi": {
-        "checked": "Bộ lọc quyền riêng tư (phiên bản {version}) đã kiểm tra {cols} cột và {rows} "
-                   "hàng để tìm thông tin định danh cá nhân.",
-        "blocked": " Bảng KHÔNG được xuất bản: ",
-        "none_blocked": " Không cột nào bị chặn.",
-        "clean": " Không phát hiện thông tin định danh cá nhân.",
-        "allowed": " Công bố có chủ đích (allow_columns): ",
-        "suppressed": " Trong các cột đếm ({counts}), giá trị từ 1 đến {top} được để trống: "
-                      "{primary} ô, cùng {comp} ô ẩn bổ sung để không thể tính ngược từ tổng; "
-                      "giá trị 0 vẫn được công bố.",
-    },
-    "en": {
-        "checked": "The privacy guard (version {version}) checked {cols} columns and {rows} rows "
-                   "for personal identifiers.",
-        "blocked": " The table is NOT published: ",
-        "none_blocked": " No column is blocked.",
-        "clean": " No personal identifier was found.",
-        "allowed": " Published on purpose (allow_columns): ",
-        "suppressed": " In the count columns ({counts}) counts from 1 to {top} are shown empty: "
-                      "{primary} cell(s), plus {comp} complementary cell(s) so that hidden values "
-                      "cannot be recomputed from totals; zeros are shown.",
-    },
-}
+        return self.record().summary(lang)
