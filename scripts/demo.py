@@ -46,7 +46,8 @@ def write_ini(env: dict[str, str], smtp_port: int) -> None:
     template = (ROOT / "config" / "ckan.ini.tmpl").read_text()
     INI.write_text(template.format(common_ini=str(ROOT / "config" / "ckan-common.ini"),
                                    port=PORT, plugins=PLUGINS, dropbox=str(DROPBOX),
-                                   smtp_server=f"127.0.0.1:{smtp_port}", **env))
+                                   smtp_server=f"127.0.0.1:{smtp_port}",
+                                   secrets_file=str(STATE / "secrets.env"), **env))
     INI.chmod(0o600)
 
 

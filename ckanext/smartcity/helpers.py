@@ -35,6 +35,7 @@ __all__ = [
     "smartcity_admin_unit_names",
     "smartcity_privacy_report",
     "smartcity_harvest_provenance",
+    "smartcity_job_outcomes",
     "smartcity_home_domains",
     "smartcity_home_pillars",
     "humanize_entity_type",
@@ -233,20 +234,31 @@ def smartcity_privacy_report(pkg: dict[str, Any]) -> PrivacyReport | None:
 
 
 def smartcity_harvest_provenance(pkg: dict[str, Any]) -> dict[str, Any] | None:
-    """``{source, source_url, harvested_at}`` when the dataset came from a harvest."""
+    """``{source, source_title, source_url, harvested_at}`` when the dataset came from a
+    harvest: the source named by its title and linked by its name, never by its id."""
     source = pkg.get("harvest_source")
     harvested_at = pkg.get("harvested_at")
     if not source and not harvested_at:
         return None
-    source_url = None
-    if isinstance(source, str) and source.startswith(("http://", "https://")):
-        source_url = source
-    elif isinstance(source, str) and source:
-        try:
-            source_url = tk.h.url_for("harvest.read", id=source)
-        except Exception:  # the harvest plugin is not loaded
-            source_url = None
-    return {"source": source, "source_url": source_url, "harvested_at": harvested_at}
+    title, source_url = None, None
+    if isinstance(source, str) and source:
+        import ckan.model as model
+        package = model.Package.get(source)
+        if package is not None and package.type == "harvest" and package.state == "active":
+            title = package.title or package.name
+            try:
+                source_url = tk.h.url_for("harvest.read", id=package.name)
+            except Exception:  # the harvest plugin is not loaded
+                source_url = None
+    return {"source": source, "source_title": title, "source_url": source_url,
+            "harvested_at": harvested_at}
+
+
+def smartcity_job_outcomes(job_id: str) -> list[dict[str, Any]]:
+    """Per dataset, what harvest job ``job_id`` did (published / updated / unchanged /
+    refused / failed / withdrawn), labelled in the page's language."""
+    from ckanext.smartcity.harvesters.outcomes import as_dicts, job_outcomes
+    return as_dicts(job_outcomes(job_id), smartcity_lang())
 
 
 def _facets(fields: list[str]) -> dict[str, dict[str, int]]:

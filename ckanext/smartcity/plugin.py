@@ -8,15 +8,15 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity import search, upload_guard
-from ckanext.smartcity.logic import action
+from ckanext.smartcity import harvest_sources, search, upload_guard
+from ckanext.smartcity.logic import action, auth
 
 
 @tk.blanket.blueprints
 @tk.blanket.config_declarations
 @tk.blanket.cli
 @tk.blanket.actions(action.get_actions)
-@tk.blanket.auth_functions
+@tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.helpers
 @tk.blanket.validators
 class SmartcityPlugin(p.SingletonPlugin):
@@ -42,12 +42,22 @@ class SmartcityPlugin(p.SingletonPlugin):
 
     # IPackageController (multi-valued indexing and field-name mapping: search.py)
     def before_dataset_index(self, pkg_dict):
+        if pkg_dict.get("type") == harvest_sources.SOURCE_TYPE:
+            return harvest_sources.strip_for_index(pkg_dict)
         return search.before_dataset_index(pkg_dict)
+
+    def after_dataset_show(self, context, pkg_dict):
+        # harvest sources: shape and visibility of their config (harvest_sources.py)
+        if pkg_dict.get("type") == harvest_sources.SOURCE_TYPE:
+            harvest_sources.complete_source(context, pkg_dict)
+        return pkg_dict
 
     def before_dataset_search(self, search_params):
         return search.before_dataset_search(search_params)
 
     def after_dataset_search(self, search_results, search_params):
+        harvest_sources.complete_search_results(harvest_sources.request_context(),
+                                                search_results.get("results") or [])
         return search.after_dataset_search(search_results, search_params)
 
     # IResourceController (privacy guard on uploaded tables: upload_guard.py)

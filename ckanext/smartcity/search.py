@@ -193,12 +193,6 @@ def covered_years(start: Any, end: Any) -> list[str]:
 
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Index list fields and the covered years as multi-valued strings."""
-    if pkg_dict.get("type") == "harvest":
-        # A source's config is JSON (hundreds of KB for a system with many tables), not
-        # searchable text, and Solr refuses a string term over 32 KB.
-        pkg_dict.pop("config", None)
-        pkg_dict.pop("extras_config", None)
-        return pkg_dict
     validated: dict[str, Any] = {}
     raw = pkg_dict.get("validated_data_dict")
     if isinstance(raw, str):

@@ -26,7 +26,6 @@ from ckanext.smartcity.pipeline.publish import withdraw
 from ckanext.smartcity.pipeline.validate import (ConfigError, check_config, parse_config,
                                                  url_password_error)
 from ckanext.smartcity.readers import REGISTRY, FileReader, Reader, ReaderError
-from ckanext.smartcity.readers.base import safe_url
 
 __all__ = ["SmartcityHarvester", "make_reader", "guid_for"]
 
@@ -42,7 +41,8 @@ def make_reader(reader_name: str, url: str, config: dict[str, Any]) -> Reader:
     extra: dict[str, Any] = {}
     if issubclass(reader_class, FileReader):
         extra["settle_seconds"] = options.file_settle_seconds()
-    return reader_class(url, config, allowed_hosts=options.allowed_hosts(),
+    return reader_class(url, config, env=options.secret_env(),
+                        allowed_hosts=options.allowed_hosts(),
                         file_roots=options.file_roots(), **extra)
 
 
@@ -92,7 +92,8 @@ class SmartcityHarvester(HarvesterBase):
                 key, cause = next(iter(problems.items()))
                 raise ConfigError(key, cause)
         except ConfigError as err:
-            self._save_gather_error(f"{name}: invalid configuration: {err}", harvest_job)
+            self._save_gather_error(f"{name}: cấu hình nguồn không hợp lệ / invalid configuration: "
+                                    f"{err}", harvest_job)
             return None
         specs = config["datasets"]
         wanted = {guid_for(source_obj.id, spec["name"]): spec for spec in specs}
@@ -140,7 +141,9 @@ class SmartcityHarvester(HarvesterBase):
                 message, refused = str(err), err.refused
             except Exception as err:  # noqa: BLE001 - reported, never with row values
                 log.error("%s: import of %s failed (%s)", name, guid, type(err).__name__)
-                message = f"{name}: import of {guid} failed ({type(err).__name__})"
+                message = (f"{name}: {guid.rsplit('/', 1)[-1]}: công bố thất bại, dữ liệu "
+                           f"đã công bố giữ nguyên / import failed, nothing published "
+                           f"changed ({type(err).__name__})")
                 refused = []
             self._save_error(harvest_object, message, refused)
             return False
@@ -168,8 +171,10 @@ class SmartcityHarvester(HarvesterBase):
 
     @staticmethod
     def _source_name(source_obj: Any) -> str:
+        """The source as errors name it: its title (never its URL, which may be an
+        internal connection string)."""
         title = getattr(source_obj, "title", "") or ""
-        return f"harvest source {title or source_obj.id} <{safe_url(source_obj.url or '')}>"
+        return title or source_obj.id
 
     def _source_answers(self, reader: Reader, spec: dict[str, Any], name: str,
                         harvest_job: HarvestJob) -> bool:
@@ -178,12 +183,14 @@ class SmartcityHarvester(HarvesterBase):
             with reader.read(spec, batch_size=1) as table:
                 next(iter(table.batches()), None)
         except ReaderError as err:
-            self._save_gather_error(f"{name}: source not available, no dataset was "
-                                    f"withdrawn: {err}", harvest_job)
+            self._save_gather_error(f"{name}: hệ thống nguồn không trả lời, không rút "
+                                    f"bộ dữ liệu nào / source not available, no dataset "
+                                    f"was withdrawn: {err.cause}", harvest_job)
             return False
         except Exception as err:  # noqa: BLE001
-            self._save_gather_error(f"{name}: source not available, no dataset was "
-                                    f"withdrawn ({type(err).__name__})", harvest_job)
+            self._save_gather_error(f"{name}: hệ thống nguồn không trả lời, không rút "
+                                    f"bộ dữ liệu nào / source not available, no dataset "
+                                    f"was withdrawn ({type(err).__name__})", harvest_job)
             return False
         return True
 
@@ -191,8 +198,8 @@ class SmartcityHarvester(HarvesterBase):
         package = model.Package.get(source_obj.id)
         owner_org = package.owner_org if package is not None else None
         if not owner_org:
-            raise ImportFailure(f"{name}: the harvest source has no department "
-                                f"(owner_org)")
+            raise ImportFailure(f"{name}: nguồn chưa gắn với sở, ngành nào / the harvest "
+                                f"source has no department (owner_org)")
         return Source(source_obj.id, name, owner_org, config, self._get_user_name())
 
     def _mark_current(self, harvest_object: HarvestObject, package_id: str) -> None:
@@ -203,6 +210,24 @@ class SmartcityHarvester(HarvesterBase):
         harvest_object.package_id = package_id
         harvest_object.current = True
         harvest_object.save()
+
+    def _link_before_write(self, harvest_object: HarvestObject, package_id: str) -> None:
+        """Make ``harvest_object`` the current one of ``package_id`` before the dataset
+        is written, in the same transaction (as ckanext-harvest's own base does), so the
+        index has ``harvest_source_id``/``harvest_object_id`` from the first harvest. The
+        foreign key is deferred: a new dataset is created only by the write that follows;
+        a failed write rolls this back too."""
+        (model.Session.query(HarvestObject)
+         .filter(sa.or_(HarvestObject.guid == harvest_object.guid,
+                        HarvestObject.package_id == package_id))
+         .filter(HarvestObject.id != harvest_object.id)
+         .update({"current": False}, synchronize_session=False))
+        harvest_object.package_id = package_id
+        harvest_object.current = True
+        model.Session.add(harvest_object)
+        model.Session.execute(
+            sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+        model.Session.flush()
 
     def _import(self, harvest_object: HarvestObject, source_obj: Any,
                 name: str) -> bool | str:
@@ -217,8 +242,10 @@ class SmartcityHarvester(HarvesterBase):
         known = {pid for (pid,) in model.Session.query(HarvestObject.package_id)
                  .filter(HarvestObject.guid == harvest_object.guid)
                  .filter(HarvestObject.package_id.isnot(None)).distinct()}
-        outcome, package_id = import_spec(reader, spec, source,
-                                          batch_size=options.batch_size(), known_ids=known)
+        outcome, package_id = import_spec(
+            reader, spec, source, batch_size=options.batch_size(), known_ids=known,
+            before_write=lambda package_id: self._link_before_write(harvest_object,
+                                                                    package_id))
         if outcome == "unchanged":
             return "unchanged"
         assert package_id is not None

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,13 @@ def _batches(table: Any, name: str, source: str) -> Iterator[list[tuple[Any, ...
         yield batch
 
 
+def _relative(cause: str, reader: Reader) -> str:
+    """A reader's cause with the source's own address cut out (``GET /api/v1/x: …``):
+    reports name a source by its title, never by its URL."""
+    base = reader.source.rstrip("/")
+    return cause.replace(base, "") if base else cause
+
+
 def _publishable(raw: spool.RawSpool, report: Any, plan: mapping.ColumnPlan,
                  where: str) -> tuple[spool.CsvSpool, mapping.Derived]:
     """Replay the spooled rows with the guard's suppressions into the published CSV,
@@ -104,7 +112,8 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
 
     :raises ImportFailure: source unreachable/malformed, privacy block, empty table.
     """
-    where = f"{source.name} ({reader.source}): dataset {spec['name']}"
+    # named by the source's title and the dataset: never a URL or connection string
+    where = f"{source.name}: {spec['name']}"
     try:
         declared = {**(source.config.get("defaults") or {}), **(spec.get("fields") or {})}
         policy = Policy.from_spec(spec.get("privacy", {}), dataset_type=spec["dataset_type"],
@@ -123,22 +132,27 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
                     guard.scan(selected)
                     raw.write(selected)
         except ReaderError as err:
-            raise ImportFailure(f"{source.name}: dataset {spec['name']}: {err}") from None
+            raise ImportFailure(f"{where}: không đọc được hệ thống nguồn / the source "
+                                f"could not be read: {_relative(err.cause, reader)}"
+                                ) from None
         except (mapping.PlanError, PrivacyError) as err:
             raise ImportFailure(f"{where}: {err}") from None
         except Exception as err:  # noqa: BLE001 - any reader failure is a source failure
             log.error("%s: reading failed (%s)", where, type(err).__name__)
-            raise ImportFailure(f"{where}: reading failed ({type(err).__name__})") from None
+            raise ImportFailure(f"{where}: không đọc được hệ thống nguồn / reading failed "
+                                f"({type(err).__name__})") from None
         report = guard.finish()
         if report.blocking:
             found = "; ".join(str(f) for f in report.blocking)
-            raise ImportFailure(f"{where}: not published, the privacy guard blocked it: "
+            raise ImportFailure(f"{where}: bộ lọc bảo vệ dữ liệu cá nhân đã chặn, không "
+                                f"công bố / not published, the privacy guard blocked it: "
                                 f"{found}", refused=[{"column": f.column,
                                                       "detector": f.detector}
                                                      for f in report.blocking])
         if raw.rows == 0 and previous_rows and not spec.get("allow_empty"):
-            raise ImportFailure(f"{where}: the source returned no rows but "
-                                f"{previous_rows} are published; kept the published "
+            raise ImportFailure(f"{where}: nguồn không trả về dòng nào, giữ nguyên "
+                                f"{previous_rows} dòng đã công bố / the source returned no "
+                                f"rows but {previous_rows} are published; kept the published "
                                 f"rows (set allow_empty: true to publish an empty table)")
         csv, derived = _publishable(raw, report, plan, where)
     finally:
@@ -161,11 +175,15 @@ def _owned(existing: dict[str, Any], source: Source, known_ids: set[str]) -> boo
 
 
 def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
-                batch_size: int, known_ids: set[str] | None = None
+                batch_size: int, known_ids: set[str] | None = None,
+                before_write: Callable[[str], None] | None = None
                 ) -> tuple[str, str | None]:
     """Import one spec; ``("unchanged", id)``, ``("published", id)``.
 
     ``known_ids``: ids of datasets earlier harvest objects of this guid published.
+    ``before_write``: called with the dataset id (chosen here for a new dataset) just
+    before the dataset is written, in the same database transaction — the harvester links
+    its harvest object there so that the dataset is indexed with its harvest source.
 
     :raises ImportFailure: naming the source and the cause; nothing was written.
     """
@@ -174,7 +192,8 @@ def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
     # something is published
     existing = find_summary(spec["name"])
     if existing is not None and not _owned(existing, source, known_ids or set()):
-        raise ImportFailure(f"{source.name}: dataset {spec['name']}: the name is taken by "
+        raise ImportFailure(f"{source.name}: {spec['name']}: tên này đã thuộc một bộ dữ "
+                            f"liệu khác, không thay đổi gì / the name is taken by "
                             f"a dataset this source did not harvest; nothing changed")
     previous_rows = None
     if existing is not None and existing.get("state") == "active":
@@ -200,13 +219,19 @@ def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
         if existing is not None:
             existing = find_dataset(existing["id"], source.user)
         dataset = mapping.with_provenance(prepared.dataset, provenance, fields)
+        if existing is None:
+            dataset["id"] = str(uuid.uuid4())
+        if before_write is not None:
+            before_write(existing["id"] if existing is not None else dataset["id"])
         table = Table(prepared.csv.path, f"{spec['name']}.csv",
                       prepared.plan.datastore_fields(), prepared.csv.sha256,
                       prepared.csv.rows)
         try:
             package_id = publish(dataset, table, source.user, existing)
         except (PublishError, DataStoreLoadError) as err:
-            raise ImportFailure(f"{source.name}: {err}") from None
+            raise ImportFailure(f"{source.name}: {spec['name']}: công bố thất bại, dữ liệu "
+                                f"đã công bố giữ nguyên / publishing failed, nothing "
+                                f"published changed: {err}") from None
     log.info("%s: dataset %s published (%d rows)", source.name, spec["name"],
              prepared.csv.rows)
     return "published", package_id

@@ -1,12 +1,20 @@
 """Typed readers of the harvest options (declared in ``config_declaration.yaml``)."""
 from __future__ import annotations
 
+import logging
+import os
+import stat
+from collections import ChainMap
+from collections.abc import Mapping
 from pathlib import Path
 
 import ckan.plugins.toolkit as tk
 
 __all__ = ["allowed_hosts", "file_roots", "batch_size", "sources_dir", "datastore_write_url",
-           "file_settle_seconds", "lock_timeout_seconds", "notify_enabled", "harvest_timeout_minutes"]
+           "file_settle_seconds", "lock_timeout_seconds", "notify_enabled", "harvest_timeout_minutes",
+           "secrets_file", "secret_env"]
+
+log = logging.getLogger(__name__)
 
 
 def _get(key: str, default: str = "") -> str:
@@ -81,3 +89,36 @@ def harvest_timeout_minutes() -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+def secrets_file() -> Path | None:
+    """``ckanext.smartcity.harvest.secrets_file``: an env file of departmental secrets."""
+    configured = _get("ckanext.smartcity.harvest.secrets_file")
+    return Path(configured) if configured else None
+
+
+def _read_secrets(path: Path) -> dict[str, str]:
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        log.warning("secrets file %s cannot be read (%s)", path, type(err).__name__)
+        return {}
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        # fail closed: a secrets file others can read is not used at all
+        log.warning("secrets file %s is readable by others: ignored (chmod 600 it)", path)
+        return {}
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
+
+
+def secret_env() -> Mapping[str, str]:
+    """Where readers look up ``*_env`` secrets: the process environment first, then the
+    secrets file (so ``ckan -c ckan.ini harvester run-test …`` works in a plain shell)."""
+    path = secrets_file()
+    if path is None:
+        return os.environ
+    return ChainMap(dict(os.environ), _read_secrets(path))
