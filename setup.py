@@ -14,6 +14,7 @@ setup(
             "schemas/*.yaml", "schemas/*.json", "schemas/codelists/*",
             "codelists/*", "privacy/data/*",
             "templates/**/*", "public/**/*", "i18n/**/*",
+            "explore/templates/**/*", "explore/public/**/*", "explore/assets/**/*",
         ],
     },
     install_requires=[
@@ -30,6 +31,8 @@ setup(
                  "aiosmtpd>=1.4"],  # the local SMTP sink (demo and tests)
         # departmental MySQL/MariaDB systems (smartcity_sql)
         "mysql": ["PyMySQL>=1.1"],
+        # scripts/build_boundaries.py simplifies the commune boundaries (and its test)
+        "geo": ["shapely>=2.0"],
     },
     entry_points={
         "ckan.plugins": [
@@ -37,6 +40,8 @@ setup(
             "smartcity_sql = ckanext.smartcity.harvesters.sql:SqlHarvester",
             "smartcity_api = ckanext.smartcity.harvesters.api:ApiHarvester",
             "smartcity_file = ckanext.smartcity.harvesters.file:FileHarvester",
+            "smartcity_map = ckanext.smartcity.explore.plugin:SmartcityMapView",
+            "smartcity_chart = ckanext.smartcity.explore.plugin:SmartcityChartView",
         ],
         "ckan.rdf.profiles": [
             "smartcity_dcat_ap = ckanext.smartcity.dcat_profile:SmartcityDCATProfile",

@@ -35,7 +35,8 @@ ADMIN_USER = "admin"
 # Demo-only credentials, documented in the README; never use them on a real portal.
 ADMIN_PASSWORD = os.environ.get("SMARTCITY_DEMO_ADMIN_PASSWORD", "DaNang-demo-2025")
 PLUGINS = ("smartcity scheming_datasets scheming_organizations scheming_groups harvest dcat "
-           "datastore activity smartcity_sql smartcity_api smartcity_file")
+           "datastore activity smartcity_sql smartcity_api smartcity_file datatables_view "
+           "smartcity_map smartcity_chart")
 
 
 def say(msg: str) -> None:

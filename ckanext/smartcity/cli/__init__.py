@@ -9,6 +9,7 @@ __all__ = ["smartcity"]
 from ckanext.smartcity.cli.init import init
 from ckanext.smartcity.cli.privacy import privacy_scan
 from ckanext.smartcity.cli.sources import sources
+from ckanext.smartcity.explore.cli import views
 
 
 @click.group(short_help="Smart-city portal commands / Lệnh của cổng dữ liệu")
@@ -19,3 +20,4 @@ def smartcity():
 smartcity.add_command(init)
 smartcity.add_command(privacy_scan)
 smartcity.add_command(sources)
+smartcity.add_command(views)

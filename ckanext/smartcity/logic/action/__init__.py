@@ -7,6 +7,7 @@ import ckan.plugins as p
 
 from ckanext.smartcity.logic.action import sources
 from ckanext.smartcity.logic.action.codelists import smartcity_admin_units
+from ckanext.smartcity.logic.action.explore import smartcity_chart_data, smartcity_map_data
 from ckanext.smartcity.logic.action.harvest import smartcity_harvest_summary
 
 
@@ -16,7 +17,13 @@ def get_actions() -> dict[str, Any]:
     actions: dict[str, Any] = {
         "smartcity_admin_units": smartcity_admin_units,
         "smartcity_harvest_summary": smartcity_harvest_summary,
+        "smartcity_map_data": smartcity_map_data,
+        "smartcity_chart_data": smartcity_chart_data,
     }
+    if p.plugin_loaded("datastore"):
+        # automatic table/map/chart views after every way data arrives (explore/auto_views.py)
+        from ckanext.smartcity.explore import auto_views
+        actions.update(auto_views.chained_actions())
     if p.plugin_loaded("harvest"):
         actions.update({name: getattr(sources, name) for name in sources.__all__})
         from ckanext.smartcity.logic.action import jobs, report

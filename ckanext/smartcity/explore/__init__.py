@@ -1,0 +1,1 @@
+"""Maps and charts of DataStore tables: profile, aggregation, automatic views, view plugins."""

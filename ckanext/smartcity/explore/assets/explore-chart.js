@@ -1,0 +1,157 @@
+/* smartcity_chart: a measure over time (line) or by category (bars), Chart.js.
+   Suppressed points are gaps with a hatched band and the word "ẩn", never zero. */
+(function (window, document) {
+  "use strict";
+  var X = window.SmartcityExplore;
+
+  var hatchBands = {  // Chart.js plugin: a hatched band over each suppressed point
+    id: "scHatch",
+    beforeDatasetsDraw: function (chart, args, options) {
+      var flags = options.suppressed || [];
+      if (!flags.length) { return; }
+      var ctx = chart.ctx, area = chart.chartArea, x = chart.scales.x;
+      var step = flags.length > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0))
+                                  : area.right - area.left;
+      ctx.save();
+      ctx.beginPath(); ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top); ctx.clip();
+      flags.forEach(function (flag, i) {
+        if (!flag) { return; }
+        var cx = x.getPixelForValue(i), left = cx - step * 0.4, width = step * 0.8;
+        ctx.fillStyle = "rgba(255,255,255,0.9)";
+        ctx.fillRect(left, area.top, width, area.bottom - area.top);
+        ctx.strokeStyle = "#888"; ctx.lineWidth = 1;
+        for (var y = area.top - width; y < area.bottom; y += 7) {
+          ctx.beginPath(); ctx.moveTo(left, y + width); ctx.lineTo(left + width, y); ctx.stroke();
+        }
+        ctx.fillStyle = "#444"; ctx.font = "12px sans-serif"; ctx.textAlign = "center";
+        ctx.fillText(options.word || "ẩn", cx, area.top + 14);
+      });
+      ctx.restore();
+    }
+  };
+
+  function init() {
+    var config = X.readConfig();
+    var root = document.querySelector(".sc-chart-view");
+    if (!config || !root) { return; }
+    var lang = config.lang, w = X.words(lang), profile = config.profile;
+    var state = {column: config.defaults.column, by: config.defaults.by,
+                 period: config.defaults.period,
+                 filters: Object.assign({}, config.defaults.filters)};
+    var controls = root.querySelector(".sc-controls");
+    var status = root.querySelector(".sc-status");
+    var table = root.querySelector(".sc-chart-table tbody");
+    var canvas = root.querySelector("canvas");
+    var chart = null;
+
+    function measure(id) { return profile.measures.filter(function (m) { return m.id === id; })[0]; }
+    function dims() {
+      var out = [];
+      if (profile.period && profile.periods.length > 1) { out.push(profile.period); }
+      return out.concat(profile.categories);
+    }
+    function dim(id) { return dims().filter(function (d) { return d.id === id; })[0]; }
+
+    function buildControls() {
+      controls.innerHTML = "";
+      var m = X.select(w.measure, "column", profile.measures.map(function (m) {
+        return {value: m.id, label: X.measureLabel(m)};
+      }), state.column);
+      controls.appendChild(m.label);
+      m.select.addEventListener("change", function () { state.column = m.select.value; buildControls(); refresh(); });
+      var b = X.select(w.by, "by", dims().map(function (d) { return {value: d.id, label: d.label}; }), state.by);
+      controls.appendChild(b.label);
+      b.select.addEventListener("change", function () {
+        state.by = b.select.value; delete state.filters[state.by]; buildControls(); refresh();
+      });
+      if (profile.period && state.by !== profile.period && profile.periods.length > 1) {
+        var p = X.select(profile.period.label, "period", profile.periods.map(function (v) {
+          return {value: v, label: v};
+        }), state.period);
+        p.select.id = "sc-period";
+        controls.appendChild(p.label);
+        p.select.addEventListener("change", function () { state.period = p.select.value; refresh(); });
+      }
+      var isCount = measure(state.column).count;
+      profile.categories.concat(profile.commune ? [profile.commune] : []).forEach(function (c) {
+        if (c.id === state.by) { return; }
+        var values = c.values || (config.communes || []);
+        var all = c === profile.commune ? w.city : w.all;
+        var options = (isCount ? [{value: "", label: all}] : []).concat(
+          values.map(function (v) { return {value: v.value, label: v.label}; }));
+        var s = X.select(c.label, "filter-" + c.id, options, state.filters[c.id] || "");
+        s.select.setAttribute("data-category", c.id);
+        controls.appendChild(s.label);
+        s.select.addEventListener("change", function () {
+          if (s.select.value) { state.filters[c.id] = s.select.value; } else { delete state.filters[c.id]; }
+          refresh();
+        });
+      });
+    }
+
+    function render(result) {
+      var m = measure(state.column), d = dim(state.by) || {label: state.by};
+      var labels = result.points.map(function (p) { return p.label; });
+      var values = result.points.map(function (p) { return p.status === "ok" ? p.value : null; });
+      var suppressed = result.points.map(function (p) { return p.status === "suppressed"; });
+      var line = state.by === (profile.period && profile.period.id);
+      table.innerHTML = "";
+      result.points.forEach(function (p) {
+        var tr = document.createElement("tr");
+        tr.setAttribute("data-key", p.key); tr.setAttribute("data-status", p.status);
+        var th = document.createElement("th"); th.textContent = p.label;
+        var td = document.createElement("td"); td.className = "sc-num";
+        if (p.status === "ok") { td.textContent = X.format(p.value, lang); td.setAttribute("data-value", p.value); }
+        else { td.textContent = p.status === "suppressed" ? w.suppressed : w.noData; td.classList.add("sc-suppressed"); }
+        tr.appendChild(th); tr.appendChild(td); table.appendChild(tr);
+      });
+      root.querySelector(".sc-chart-table thead th:first-child").textContent = d.label;
+      root.querySelector(".sc-chart-table thead th:last-child").textContent = X.measureLabel(m);
+      if (chart) { chart.destroy(); }
+      chart = new window.Chart(canvas, {
+        type: line ? "line" : "bar",
+        data: {labels: labels, datasets: [{label: X.measureLabel(m), data: values,
+               borderColor: "#2c7fb8", backgroundColor: line ? "#2c7fb8" : "#41b6c4",
+               spanGaps: false, pointRadius: 4}]},
+        options: {
+          maintainAspectRatio: false, animation: false,
+          scales: {x: {title: {display: true, text: d.label}},
+                   y: {beginAtZero: true, title: {display: true, text: X.measureLabel(m)}}},
+          plugins: {
+            legend: {display: false},
+            scHatch: {suppressed: suppressed, word: w.suppressed},
+            tooltip: {callbacks: {label: function (item) {
+              return X.measureLabel(m) + ": " + X.format(item.raw, lang);
+            }}}
+          }
+        },
+        plugins: [hatchBands]
+      });
+      root.setAttribute("data-kind", line ? "line" : "bar");
+    }
+
+    function refresh() {
+      status.textContent = w.loading;
+      root.setAttribute("data-loading", "true");
+      X.call(config.api, "smartcity_chart_data", {
+        resource_id: profile.resource_id, column: state.column, by: state.by,
+        period: state.by === (profile.period && profile.period.id) ? null : state.period,
+        filters: state.filters
+      }).then(function (result) {
+        render(result);
+        status.textContent = "";
+        root.setAttribute("data-loading", "false");
+      }).catch(function (err) {
+        status.innerHTML = '<span class="sc-error"></span>';
+        status.firstChild.textContent = err.message;
+        root.setAttribute("data-loading", "false");
+      });
+    }
+
+    buildControls();
+    refresh();
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); }
+  else { init(); }
+})(window, document);
