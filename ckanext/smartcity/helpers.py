@@ -14,6 +14,17 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.smartcity import search
+from ckanext.smartcity.facet_helpers import (  # noqa: F401 (registered helpers)
+    get_facet_items_dict,
+    smartcity_facet_title,
+)
+from ckanext.smartcity.translated import (  # noqa: F401 (registered helpers)
+    dataset_display_name,
+    format_resource_items,
+    get_translated,
+    smartcity_activity_type_label,
+    smartcity_translated,
+)
 from ckanext.smartcity.codelists import (
     find_admin_units,
     parse_date,
@@ -39,6 +50,15 @@ __all__ = [
     "smartcity_home_domains",
     "smartcity_home_pillars",
     "humanize_entity_type",
+    # text in the page's language (owned by translated.py)
+    "get_translated",
+    "dataset_display_name",
+    "smartcity_translated",
+    "format_resource_items",
+    "smartcity_activity_type_label",
+    # the search sidebar (owned by facet_helpers.py)
+    "get_facet_items_dict",
+    "smartcity_facet_title",
     # scheming choices_helper functions of the code lists (owned by codelists/)
     "smartcity_admin_unit_choices",
     "smartcity_codelist_choices",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.smartcity import harvest_sources, search, upload_guard
 from ckanext.smartcity.logic import action, auth
@@ -19,8 +20,9 @@ from ckanext.smartcity.logic import action, auth
 @tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.helpers
 @tk.blanket.validators
-class SmartcityPlugin(p.SingletonPlugin):
+class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)  # ckanext/smartcity/i18n/ (DefaultTranslation finds it)
     p.implements(p.IFacets)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)

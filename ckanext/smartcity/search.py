@@ -55,6 +55,8 @@ YEARS_FIELD = "years"
 MAX_YEARS = 200
 
 MULTI_VALUED: frozenset[str] = LIST_FIELDS | {YEARS_FIELD}
+#: Indexed text of the covered units' names (copied into Solr's `text` by CKAN's schema).
+ADMIN_UNIT_NAMES_FIELD = "extras_admin_unit_names"
 SOLR_PREFIX = "vocab_"
 
 FACET_LABELS: dict[str, tuple[str, str]] = {
@@ -73,6 +75,17 @@ FACET_LABELS: dict[str, tuple[str, str]] = {
     "tags": ("Từ khóa", "Tags"),
     "res_format": ("Định dạng", "Format"),
     "license_id": ("Giấy phép", "Licence"),
+    # ckanext-harvest's facets of the harvest-source search page
+    "frequency": ("Tần suất", "Frequency"),
+    "source_type": ("Loại nguồn", "Source type"),
+}
+
+#: Facets whose items are listed in code order, not by count: field -> code list
+#: (None: newest year first).
+CODE_ORDERED_FACETS: dict[str, str | None] = {
+    YEARS_FIELD: None,
+    "icd10_chapters": "icd10_chapters",
+    "vsic_sections": "vsic_sections",
 }
 
 # A public field name at the start of a Solr clause: preceded by start, space,
@@ -112,9 +125,9 @@ def dataset_facets(facets_dict: "OrderedDict[str, Any]",
                    package_type: str | None) -> "OrderedDict[str, Any]":
     """The smartcity facets, in order, then CKAN's remaining defaults.
 
-    On a domain's own search page only that domain's facet is shown; on the
-    generic search page every domain facet is offered. Other dataset types
-    (harvest sources) are left alone.
+    On a domain's own search page only that domain's facets are shown; on the
+    generic search page a domain's facets appear once that domain is chosen.
+    Other dataset types (harvest sources) are left alone.
     """
     if package_type not in (None, "dataset", *DATASET_TYPES):
         return facets_dict  # other types (harvest sources, ...) keep their own facets
@@ -125,8 +138,9 @@ def dataset_facets(facets_dict: "OrderedDict[str, Any]",
         fields.remove("dataset_type")
         fields.extend(DOMAIN_FACETS[package_type])
     else:
-        for domain_fields in DOMAIN_FACETS.values():
-            fields.extend(domain_fields)
+        # a domain's own facets only once that domain is chosen (?dataset_type=health)
+        for domain in chosen_domains():
+            fields.extend(DOMAIN_FACETS.get(domain, ()))
     result: OrderedDict[str, Any] = OrderedDict(
         (field, facet_label(field, lang)) for field in fields
     )
@@ -134,6 +148,34 @@ def dataset_facets(facets_dict: "OrderedDict[str, Any]",
         if key not in result:
             result[key] = facet_label(key, lang) if key in FACET_LABELS else facets_dict[key]
     return result
+
+
+def chosen_domains() -> list[str]:
+    """The ``dataset_type`` values the current search filters on (none outside a request)."""
+    try:
+        import ckan.plugins.toolkit as tk
+        values = tk.request.args.getlist("dataset_type")
+    except (RuntimeError, AttributeError):  # no request: API calls from the CLI, jobs
+        return []
+    return [v for v in values if v in DOMAIN_FACETS]
+
+
+def order_facet_items(field: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`items` of a facet in the order a reader expects for `field`.
+
+    Years newest first; ICD-10 chapters (I, II, … XXII) and VSIC sections (A … U)
+    in their code list's order; other facets unchanged (CKAN: by count).
+    """
+    if field not in CODE_ORDERED_FACETS:
+        return items
+    codelist_name = CODE_ORDERED_FACETS[field]
+    if codelist_name is None:
+        return sorted(items, key=lambda item: str(item["name"]), reverse=True)
+    from ckanext.smartcity.codelists import codelist_codes
+
+    position = {code: i for i, code in enumerate(codelist_codes(codelist_name))}
+    return sorted(items, key=lambda item: (position.get(item["name"], len(position)),
+                                           str(item["name"])))
 
 
 def group_facets(facets_dict: "OrderedDict[str, Any]",
@@ -212,11 +254,33 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict.pop(field, None)  # the single-valued "*" field cannot hold a list
         if values:
             pkg_dict[SOLR_PREFIX + field] = values
+    names = admin_unit_search_text(as_list(_value("admin_units")))
+    if names:
+        # extras_* is copied into the searched `text` field (ASCII-folded by Solr)
+        pkg_dict[ADMIN_UNIT_NAMES_FIELD] = names
     years = covered_years(_value("temporal_start"), _value("temporal_end"))
     pkg_dict.pop(YEARS_FIELD, None)
     if years:
         pkg_dict[SOLR_PREFIX + YEARS_FIELD] = years
     return pkg_dict
+
+
+def admin_unit_search_text(codes: Iterable[str]) -> str:
+    """The names of the covered units, Vietnamese and English, as one searchable text.
+
+    Every name a code has had is included (``Phường Hải Châu``, ``Hai Chau Ward``),
+    so a search for a commune finds the datasets covering it, with or without
+    diacritics (Solr's text field folds them).
+    """
+    from ckanext.smartcity.codelists import find_admin_units
+
+    names: list[str] = []
+    for code in codes:
+        for unit in find_admin_units(code=str(code).strip()):
+            for name in (unit.full_name_vi, unit.name_en):
+                if name not in names:
+                    names.append(name)
+    return "; ".join(names)
 
 
 # ------------------------------------------------------------------ querying

@@ -138,12 +138,15 @@ def test_generic_search_page_facets_by_domain(corpus, app):
     assert "/health/giuong-benh" not in body
 
 
-def test_dataset_facets_order_and_labels():
-    generic = search.dataset_facets(OrderedDict([("tags", "Tags")]), "dataset")
-    assert list(generic)[:6] == ["dataset_type", "organization", "groups",
-                                 "update_frequency", "admin_units", "years"]
-    assert {"breakdowns", "land_groups", "vsic_sections", "facility_types",
-            "education_levels", "tags"} <= set(generic)
+def test_dataset_facets_order_and_labels(app):
+    with app.flask_app.test_request_context("/dataset/"):
+        generic = search.dataset_facets(OrderedDict([("tags", "Tags")]), "dataset")
+    assert list(generic) == ["dataset_type", "organization", "groups",
+                             "update_frequency", "admin_units", "years", "tags"]
+    with app.flask_app.test_request_context("/dataset/?dataset_type=health"):
+        chosen = search.dataset_facets(OrderedDict([("tags", "Tags")]), "dataset")
+    assert {"facility_types", "icd10_chapters"} <= set(chosen)
+    assert not {"breakdowns", "land_groups", "vsic_sections", "education_levels"} & set(chosen)
     health = search.dataset_facets(OrderedDict(), "health")
     assert "dataset_type" not in health and "facility_types" in health
     assert "breakdowns" not in health
