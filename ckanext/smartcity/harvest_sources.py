@@ -133,7 +133,13 @@ def complete_search_results(context: dict[str, Any],
 
 
 def redact_dictized(context: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
-    """A ``harvest_source_dictize`` dict (``harvest_source_list``) for this user."""
+    """A ``harvest_source_dictize`` dict (``harvest_source_list``) for this user, named
+    like ``harvest_source_show`` names it (``name``, ``source_type``)."""
+    package = model.Package.get(source["id"])
+    if package is not None:
+        source.setdefault("name", package.name)
+        source.setdefault("owner_org", package.owner_org)
+    source.setdefault("source_type", source.get("type"))
     if not can_edit(context, source["id"]):
         for key in PRIVATE_KEYS:
             source.pop(key, None)

@@ -8,8 +8,6 @@ import pytest
 from . import declared
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 item 2: harvest_source_show gives source_type, "
-                   "config and frequency only inside `extras` (the indexed source dict)")
 def test_harvest_source_show_has_type_config_frequency_at_the_top(portal):
     for name, source in declared.sources().items():
         shown = portal.action("harvest_source_show", {"id": name})
@@ -22,8 +20,6 @@ def test_harvest_source_show_has_type_config_frequency_at_the_top(portal):
         assert listed[name].get("source_type") == source.source_type, name
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 item 2: `ckan harvester run-test` dies with "
-                   "KeyError: 'source_type' (the source dict's shape)")
 def test_ckan_harvester_run_test_on_a_demo_source(portal):
     name = "so-giao-duc-dao-tao-thong-ke"
     before = {n: portal.action("package_show", {"id": n})["metadata_modified"]
@@ -35,8 +31,6 @@ def test_ckan_harvester_run_test_on_a_demo_source(portal):
         assert portal.action("package_show", {"id": dataset})["metadata_modified"] == modified
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 item 2: harvested datasets carry no "
-                   "harvest_source_id in the index after their first harvest")
 def test_search_by_harvest_source_id_finds_the_sources_datasets(portal):
     for name, source in declared.sources().items():
         source_id = portal.action("harvest_source_show", {"id": name})["id"]
