@@ -3,6 +3,7 @@ their configuration is shown only to those who may edit them (issue 8, items 2 a
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -117,6 +118,11 @@ def test_job_page_tells_per_dataset_what_happened(app, sysadmin, org, department
     assert 'data-dataset="co-so-y-te-theo-xa" data-outcome="published"' in body
     assert 'data-dataset="benh-nhan" data-outcome="refused"' in body
     assert "Đã công bố mới" in body and "Bị từ chối" in body
+    # the refusal names column and detector (kept by the harvester), never a value
+    assert 'data-column="ho_ten"' in body and "Nguyễn Văn Bình" not in body
+    # times rendered on the server in Asia/Ho_Chi_Minh, not left to the browser's zone
+    assert re.search(r'data-key="finished">[^<]*\(\+0700\)', body), body
+    assert "automatic-local-datetime" not in body
     at = body.find(department.url)
     assert at < 0, body[at - 400:at + 100]
     assert "127.0.0.1:" not in body.replace(tk.config["ckan.site_url"], "")
