@@ -14,6 +14,10 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.smartcity import search
+from ckanext.smartcity.citation import (  # noqa: F401 (registered helpers)
+    smartcity_citation,
+    smartcity_coverage,
+)
 from ckanext.smartcity.facet_helpers import (  # noqa: F401 (registered helpers)
     get_facet_items_dict,
     smartcity_facet_title,
@@ -32,6 +36,7 @@ from ckanext.smartcity.codelists import (
     smartcity_codelist_choices,
 )
 from ckanext.smartcity.privacy.record import PrivacyReport
+from ckanext.smartcity.unit_picker import smartcity_admin_unit_picker  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,7 @@ __all__ = [
     "smartcity_job_outcomes",
     "smartcity_home_domains",
     "smartcity_home_pillars",
+    "smartcity_recent_datasets",
     "humanize_entity_type",
     # text in the page's language (owned by translated.py)
     "get_translated",
@@ -56,6 +62,10 @@ __all__ = [
     "smartcity_translated",
     "format_resource_items",
     "smartcity_activity_type_label",
+    # citation and coverage of a dataset page (owned by citation.py)
+    "smartcity_citation",
+    "smartcity_coverage",
+    "smartcity_admin_unit_picker",
     # the search sidebar (owned by facet_helpers.py)
     "get_facet_items_dict",
     "smartcity_facet_title",
@@ -350,3 +360,15 @@ def smartcity_home_pillars() -> list[dict[str, Any]]:
         title = group.get("title") or group["name"]
         pillars.append(card(group, title, group.get("title_en") or title, group["name"]))
     return pillars
+
+
+def smartcity_recent_datasets(limit: int = 6) -> list[dict[str, Any]]:
+    """The most recently updated public datasets (package_search dicts), newest first."""
+    try:
+        result = tk.get_action("package_search")(
+            {}, {"rows": limit, "sort": "metadata_modified desc",
+                 "fq": "-dataset_type:harvest", "include_private": False})
+    except Exception:  # the home page must render even if Solr is down
+        log.warning("recent datasets unavailable", exc_info=True)
+        return []
+    return result["results"]

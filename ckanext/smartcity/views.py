@@ -9,9 +9,10 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from ckanext.smartcity.notify import TIMEZONE
+from ckanext.smartcity.pages import pages  # /developers and DataStore dumps (pages.py)
 
 # tk.blanket.blueprints registers what __all__ names: the blueprints only
-__all__ = ["report"]
+__all__ = ["report", "pages"]
 
 #: the department harvest report page (one definition: the mail links to it too)
 REPORT_PATH = "/department/{id}/harvest-report"
