@@ -64,7 +64,7 @@
       b.select.addEventListener("change", function () {
         state.by = b.select.value; delete state.filters[state.by]; buildControls(); refresh();
       });
-      if (profile.period && state.by !== profile.period && profile.periods.length > 1) {
+      if (profile.period && state.by !== profile.period.id && profile.periods.length > 1) {
         var p = X.select(profile.period.label, "period", profile.periods.map(function (v) {
           return {value: v, label: v};
         }), state.period);
@@ -79,7 +79,8 @@
         var all = c === profile.commune ? w.city : w.all;
         var options = (isCount ? [{value: "", label: all}] : []).concat(
           values.map(function (v) { return {value: v.value, label: v.label}; }));
-        var s = X.select(c.label, "filter-" + c.id, options, state.filters[c.id] || "");
+        var s = X.select(c === profile.commune ? w.commune : c.label, "filter-" + c.id, options,
+                         state.filters[c.id] || "");
         s.select.setAttribute("data-category", c.id);
         controls.appendChild(s.label);
         s.select.addEventListener("change", function () {
@@ -114,7 +115,7 @@
                borderColor: "#2c7fb8", backgroundColor: line ? "#2c7fb8" : "#41b6c4",
                spanGaps: false, pointRadius: 4}]},
         options: {
-          maintainAspectRatio: false, animation: false,
+          maintainAspectRatio: false, animation: false, locale: lang === "en" ? "en-GB" : "vi-VN",
           scales: {x: {title: {display: true, text: d.label}},
                    y: {beginAtZero: true, title: {display: true, text: X.measureLabel(m)}}},
           plugins: {
