@@ -98,7 +98,24 @@ def _hover_commune(browser, code: str) -> str:
     from selenium.webdriver.support.ui import WebDriverWait
 
     path = browser.find_element(By.CSS_SELECTOR, f'path.sc-commune[data-code="{code}"]')
-    ActionChains(browser).move_to_element(path).perform()
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", path)
+    # a point inside the commune's shape that nothing covers (a bounding box's centre may
+    # lie outside a concave commune or under the inset), as an offset from the box centre
+    offset = browser.execute_script("""
+        const path = arguments[0], box = path.getBoundingClientRect();
+        const ctm = path.getScreenCTM(), bbox = path.getBBox(), svg = path.ownerSVGElement;
+        for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
+          const p = svg.createSVGPoint();
+          p.x = bbox.x + bbox.width * i / 24; p.y = bbox.y + bbox.height * j / 24;
+          if (!path.isPointInFill(p)) continue;
+          const s = p.matrixTransform(ctm);
+          if (document.elementFromPoint(s.x, s.y) !== path) continue;
+          return [Math.round(s.x - (box.left + box.width / 2)),
+                  Math.round(s.y - (box.top + box.height / 2))];
+        }
+        return null;""", path)
+    assert offset is not None, f"commune {code} has no visible point to hover"
+    ActionChains(browser).move_to_element_with_offset(path, *offset).perform()
     return WebDriverWait(browser, 20).until(
         lambda d: d.find_element(By.CSS_SELECTOR, ".leaflet-tooltip").text or False)
 
