@@ -211,6 +211,9 @@ def test_commune_map_in_vietnamese_and_english(portal, browser):
     assert drawn_hidden == hidden
     for c in hidden:
         assert paths[c]["fill"] == "url(#sc-hatch-main)" and paths[c]["value"] == ""
+    assert browser.execute_script(  # the hatch pattern is defined where the paths are drawn
+        "const p = document.querySelector('path.sc-status-suppressed');"
+        "return !!p.ownerSVGElement.querySelector('pattern#sc-hatch-main rect');")
     tip = _hover_commune(browser, sorted(hidden)[0])
     assert "ẩn / suppressed" in tip and not re.search(r"Số ca mắc: 0\b", tip)
     assert browser.find_elements("css selector", ".sc-legend-suppressed")

@@ -115,6 +115,7 @@
 
     function paint(q) {
       layers.forEach(function (entry) {
+        addHatch(entry.map, entry.hatch);  // the SVG exists once the map has a view
         entry.layer.eachLayer(function (shape) {
           var code = shape.feature.id, d = data[code] || {status: "no_data"};
           var style = {color: "#555", weight: 0.7, fillOpacity: 0.85, dashArray: null};
@@ -186,7 +187,6 @@
           shape.on("mouseout", function () { shape.setStyle({weight: 0.7, color: "#555"}); });
         }
       }).addTo(map);
-      addHatch(map, hatch);
       layers.push({map: map, layer: layer, hatch: hatch});
       return layer;
     }
