@@ -279,14 +279,14 @@ def test_chart_over_time_and_by_chapter(portal, browser):
     _choose(browser, "sc-filter-chuong_icd10", chapter, ".sc-chart-view")
     _choose(browser, "sc-filter-ma_xa", commune, ".sc-chart-view")
     points = _chart_points(browser)
-    assert points[month][0] == "suppressed" and points[month][1] == "ẩn / suppressed"
+    assert tuple(points[month]) == ("suppressed", "ẩn / suppressed")
     values = browser.execute_script(
         "return Chart.getChart(arguments[0]).data.datasets[0].data;", canvas)
     assert values[months.index(month)] is None
     for r in rows:
         if (str(r["ma_xa"]), r["chuong_icd10"]) == (commune, chapter) \
                 and r["so_ca_mac"] is not None:
-            assert points[r["thang"]] == ("ok", str(r["so_ca_mac"]))
+            assert tuple(points[r["thang"]]) == ("ok", str(r["so_ca_mac"]))
     _shot(browser, "chart-vi-suppressed")
 
     browser.get(_view_url(portal, package, resource, view, "en"))
