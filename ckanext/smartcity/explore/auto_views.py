@@ -26,6 +26,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
+from ckanext.smartcity.explore import profile
+
 __all__ = ["ensure_views", "ensure_dataset_views", "AUTOMATIC_VIEWS", "chained_actions"]
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,11 @@ def ensure_views(resource_id: str) -> list[str]:
 
     :returns: the view types of the resource afterwards (automatic ones only).
     """
+    with profile.memo():  # the map's and the chart's can_view read one profile
+        return _ensure_views(resource_id)
+
+
+def _ensure_views(resource_id: str) -> list[str]:
     view_types = [v for v in tk.config.get("ckan.views.default_views")
                   if v in AUTOMATIC_VIEWS and datapreview.get_view_plugin(v) is not None]
     resource_obj = model.Resource.get(resource_id)

@@ -15,7 +15,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
 from ckanext.smartcity.explore import aggregate, geo, helpers
-from ckanext.smartcity.explore.profile import TableProfile, current_communes, profile_table
+from ckanext.smartcity.explore.profile import (TableProfile, current_communes, memo,
+                                               profile_table)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ class _ExploreView(p.SingletonPlugin):
         return "smartcity_explore/view_form.html"
 
     def _variables(self, data_dict: dict[str, Any], by_commune: bool) -> dict[str, Any]:
+        with memo():
+            return self._page_variables(data_dict, by_commune)
+
+    def _page_variables(self, data_dict: dict[str, Any], by_commune: bool) -> dict[str, Any]:
         profile = _profile(data_dict["resource"])
         if profile is None:
             return {"explore": None}
