@@ -1,6 +1,7 @@
 """Ingest benchmark: N rows × 10 columns from a departmental PostgreSQL table through
-`smartcity_sql` (read → privacy guard → CSV + DataStore) against a plain `COPY` of the same
-rows into the same PostgreSQL, measured in the same run.
+`smartcity_sql` (read → privacy guard → CSV + DataStore), then, on the CSV it published,
+the baselines of the same run: the DataStore floor (bench/floor.py), the peer
+ckanext-xloader (bench/peer_xloader.py) and, as context, a plain `COPY` of the rows.
 
     make bench                      # all benchmarks, 1,000,000 rows
     python bench/ingest.py --rows 200000   # inside the `make bench` environment
@@ -88,17 +89,89 @@ def plain_copy(dept: Any, write_url: str) -> float:
         target.close()
 
 
+class StageClock:
+    """Wall time spent in the named pipeline functions during the harvest (a timing
+    wrapper around the real functions: the benchmark's per-stage account)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def wrap(self, module: Any, name: str, label: str) -> None:
+        real = getattr(module, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                self.seconds[label] = round(self.seconds.get(label, 0.0)
+                                            + time.perf_counter() - started, 3)
+
+        setattr(module, name, timed)
+        self._undo.append((module, name, real))
+
+    def restore(self) -> None:
+        for module, name, real in reversed(self._undo):
+            setattr(module, name, real)
+
+
+def _harvest(source_id: str) -> tuple[dict[str, Any], float, dict[str, float]]:
+    from ckanext.smartcity.harvesters import importer
+    from ckanext.smartcity.pipeline import publish
+
+    clock = StageClock()
+    clock.wrap(importer, "prepare", "read_guard_spool_csv_s")
+    clock.wrap(importer, "_publishable", "suppress_and_write_csv_s")
+    clock.wrap(importer, "publish", "publish_s")
+    clock.wrap(publish, "replace_table", "datastore_load_s")
+    try:
+        job, seconds = common.run_job(source_id)
+    finally:
+        clock.restore()
+    stages = dict(clock.seconds)
+    stages["read_and_guard_s"] = round(stages.get("read_guard_spool_csv_s", 0)
+                                       - stages.get("suppress_and_write_csv_s", 0), 3)
+    stages["package_and_upload_s"] = round(stages.get("publish_s", 0)
+                                           - stages.get("datastore_load_s", 0), 3)
+    stages["job_overhead_s"] = round(seconds - stages.get("read_guard_spool_csv_s", 0)
+                                     - stages.get("publish_s", 0), 3)
+    return job, seconds, stages
+
+
+def _published_csv(resource: dict[str, Any]) -> str:
+    from ckan.lib import uploader
+
+    return uploader.get_resource_uploader(resource).get_path(resource["id"])
+
+
+def _xloader_peer(admin: dict[str, Any], package_id: str, csv_path: str) -> dict[str, Any]:
+    import peer_xloader
+    from ckan.tests import helpers
+
+    resource = helpers.call_action("resource_create", {"user": admin["name"]},
+                                   package_id=package_id, name="xloader peer",
+                                   url="http://127.0.0.1/xloader-peer.csv", format="CSV")
+    figures = peer_xloader.load(csv_path, resource["id"])
+    total = helpers.call_action("datastore_search", {"ignore_auth": True},
+                                resource_id=resource["id"], limit=0)["total"]
+    figures["rows"] = total
+    return figures
+
+
 def run(rows: int = 1_000_000) -> dict[str, Any]:
-    """Boot CKAN, run the baseline and the harvest; returns the figures."""
+    """Boot CKAN, run the harvest and, on its published CSV, the baselines."""
     common.boot()
     from ckan.plugins import toolkit as tk
     from ckan.tests import helpers
+
+    import floor
 
     common.reset_portal()
     rss_booted = common.peak_rss_mb()
     reader_url, password, dept = setup_department(os.environ["SMARTCITY_PG_ADMIN_URL"], rows)
     os.environ[PASSWORD_ENV] = password
-    copy_s = plain_copy(dept, tk.config["ckan.datastore.write_url"])
+    write_url = tk.config["ckan.datastore.write_url"]
 
     admin, org = common.department()
     config = {
@@ -115,25 +188,52 @@ def run(rows: int = 1_000_000) -> dict[str, Any]:
     }
     source = common.make_source(admin, org, name="bench-sql", url=reader_url,
                                 source_type="smartcity_sql", config=json.dumps(config))
-    job, harvest_s = common.run_job(source["id"])
+    job, harvest_s, stages = _harvest(source["id"])
+    rss_harvest = common.peak_rss_mb()  # before the peers run in this process
     if job["stats"].get("added") != 1:
         raise SystemExit(f"harvest did not publish: {job['stats']} "
                          f"{common.job_errors(job['id'])}")
     pkg = helpers.call_action("package_show", {"ignore_auth": True}, id="dan-so-theo-xa-bench")
+    resource = pkg["resources"][0]
     total = helpers.call_action("datastore_search", {"ignore_auth": True},
-                                resource_id=pkg["resources"][0]["id"], limit=0)["total"]
+                                resource_id=resource["id"], limit=0)["total"]
     if total != rows:
         raise SystemExit(f"DataStore holds {total} rows, expected {rows}")
+
+    csv_path = _published_csv(resource)
+    fields, indexes = floor.published_shape(write_url, resource["id"])
+    bound = floor.load(write_url, csv_path, fields, indexes)
+    bound_mwm = floor.load(write_url, csv_path, fields, indexes,
+                           maintenance_work_mem="512MB")
+    if bound["rows"] != rows:
+        raise SystemExit(f"floor table holds {bound['rows']} rows, expected {rows}")
+    xloader = _xloader_peer(admin, pkg["id"], csv_path)
+    if xloader["rows"] != rows:
+        raise SystemExit(f"xloader loaded {xloader['rows']} rows, expected {rows}")
+    copy_s = plain_copy(dept, write_url)
+    plan = floor.explain_load(write_url, csv_path, fields)
     dept.dispose()
     return {
         "rows": rows,
-        "copy_s": round(copy_s, 2),
-        "copy_rows_per_s": round(rows / copy_s),
         "harvest_s": round(harvest_s, 2),
         "harvest_rows_per_s": round(rows / harvest_s),
+        "harvest_stages": stages,
+        "lower_bound_s": bound["total_s"],
+        "lower_bound_rows_per_s": round(rows / bound["total_s"]),
+        "lower_bound_stages": bound,
+        "ratio_to_lower_bound": round(bound["total_s"] / harvest_s, 3),
+        "lower_bound_maintenance_work_mem_512mb": bound_mwm,
+        "xloader_s": xloader["total_s"],
+        "xloader_rows_per_s": round(rows / xloader["total_s"]),
+        "xloader_stages": xloader,
+        "ratio_to_xloader": round(xloader["total_s"] / harvest_s, 3),
+        "copy_s": round(copy_s, 2),
+        "copy_rows_per_s": round(rows / copy_s),
         "ratio_to_copy": round(copy_s / harvest_s, 3),
-        "peak_rss_mb": round(common.peak_rss_mb(), 1),
+        "peak_rss_mb": round(rss_harvest, 1),
         "rss_after_boot_mb": round(rss_booted, 1),
+        "explain_insert_full_text": plan,
+        "postgres_settings": floor.settings(write_url),
     }
 
 

@@ -1,5 +1,7 @@
 """Metadata benchmark: N small datasets through `smartcity_api` end to end (dataset + CSV
-upload + DataStore table + Solr), then the same harvest again with nothing changed.
+upload + DataStore table + Solr), then the same harvest again with nothing changed; the
+baselines of the same run: CKAN's action API one by one (bench/peer_actions.py) and the
+same harvest through one and then two real fetch consumers (bench/consumers.py).
 
     make bench
     python bench/metadata.py --datasets 500    # inside the `make bench` environment
@@ -49,25 +51,32 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+def _config(datasets: int, prefix: str) -> dict[str, Any]:
+    return {
+        "defaults": {"update_frequency": "annual", "data_classification": "open",
+                     "license_id": "cc-by-4.0", "spatial_level": "commune"},
+        "datasets": [{
+            "name": f"{prefix}-{i:04d}", "dataset_type": "enterprise",
+            "title": f"Doanh nghiệp theo xã, bảng {i}", "path": f"/t/{i}",
+            "records_path": "items",
+            "fields": {"title_en": f"Enterprises by commune, table {i}"},
+        } for i in range(datasets)],
+    }
+
+
 def run(datasets: int = 500) -> dict[str, Any]:
-    """Boot CKAN, harvest `datasets` tables twice; returns the figures."""
+    """Boot CKAN, harvest `datasets` tables twice, then the baselines; returns the figures."""
     common.boot()
     common.reset_portal()
+    import consumers
+    import peer_actions
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         admin, org = common.department()
-        config = {
-            "defaults": {"update_frequency": "annual", "data_classification": "open",
-                         "license_id": "cc-by-4.0", "spatial_level": "commune"},
-            "datasets": [{
-                "name": f"doanh-nghiep-bench-{i:04d}", "dataset_type": "enterprise",
-                "title": f"Doanh nghiệp theo xã, bảng {i}", "path": f"/t/{i}",
-                "records_path": "items",
-                "fields": {"title_en": f"Enterprises by commune, table {i}"},
-            } for i in range(datasets)],
-        }
         url = f"http://127.0.0.1:{server.server_address[1]}/"
+        config = _config(datasets, "doanh-nghiep-bench")
         source = common.make_source(admin, org, name="bench-api", url=url,
                                     source_type="smartcity_api", config=json.dumps(config))
         first, first_s = common.run_job(source["id"])
@@ -77,6 +86,13 @@ def run(datasets: int = 500) -> dict[str, Any]:
         again, again_s = common.run_job(source["id"])
         if again["stats"].get("not modified") != datasets:
             raise SystemExit(f"unchanged re-harvest: {again['stats']}")
+        peer = peer_actions.run(admin, [d["name"] for d in config["datasets"]])
+        spans = {}
+        for count in (1, 2):
+            other = common.make_source(
+                admin, org, name=f"bench-api-{count}", url=url, source_type="smartcity_api",
+                config=json.dumps(_config(datasets, f"doanh-nghiep-c{count}")))
+            spans[count] = consumers.run_job(other["id"], count, datasets)
     finally:
         server.shutdown()
     return {
@@ -85,6 +101,12 @@ def run(datasets: int = 500) -> dict[str, Any]:
         "datasets_per_s": round(datasets / first_s, 2),
         "reharvest_s": round(again_s, 2),
         "reharvest_share_of_first": round(again_s / first_s, 3),
+        "action_api_s": peer["seconds"],
+        "action_api_datasets_per_s": round(datasets / peer["seconds"], 2),
+        "ratio_to_action_api": round(peer["seconds"] / first_s, 3),
+        "one_consumer_s": spans[1],
+        "two_consumers_s": spans[2],
+        "two_consumer_speedup": round(spans[1] / spans[2], 3),
         "peak_rss_mb": round(common.peak_rss_mb(), 1),
     }
 
