@@ -41,6 +41,24 @@ def boot(ini: Path = ROOT / "test.ini") -> Any:
     return flask_app
 
 
+def bench_ini() -> Path:
+    """An ini for the benchmark's server processes (fetch consumers, gunicorn): test.ini
+    with the benchmark's plugin list and quiet logs."""
+    path = ROOT / "bench" / "results" / "bench.ini"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        "[app:main]\n"
+        f"use = config:{ROOT / 'test.ini'}\n"
+        f"ckan.plugins = {PLUGINS}\n\n"
+        "[loggers]\nkeys = root\n\n[handlers]\nkeys = console\n\n"
+        "[formatters]\nkeys = generic\n\n"
+        "[logger_root]\nlevel = WARNING\nhandlers = console\n\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\n"
+        "level = NOTSET\nformatter = generic\n\n"
+        "[formatter_generic]\nformat = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s\n")
+    return path
+
+
 def reset_portal() -> None:
     """Empty CKAN database (with harvest/activity tables), index, DataStore and queues."""
     import sqlalchemy as sa

@@ -20,23 +20,6 @@ BOOT_WAIT_S = 25.0
 TIMEOUT_S = 1800.0
 
 
-def _ini() -> Path:
-    """An ini for the consumers: test.ini with the benchmark's plugin list, quiet logs."""
-    path = common.ROOT / "bench" / "results" / "consumer.ini"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(
-        "[app:main]\n"
-        f"use = config:{common.ROOT / 'test.ini'}\n"
-        f"ckan.plugins = {common.PLUGINS}\n\n"
-        "[loggers]\nkeys = root\n\n[handlers]\nkeys = console\n\n"
-        "[formatters]\nkeys = generic\n\n"
-        "[logger_root]\nlevel = WARNING\nhandlers = console\n\n"
-        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\n"
-        "level = NOTSET\nformatter = generic\n\n"
-        "[formatter_generic]\nformat = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s\n")
-    return path
-
-
 def run_job(source_id: str, consumers: int, expected: int) -> float:
     """Run one harvest job of ``source_id`` through ``consumers`` fetch consumers; the
     span in seconds. Stops the consumers it started."""
@@ -53,7 +36,7 @@ def run_job(source_id: str, consumers: int, expected: int) -> float:
     ids = queue.gather_stage(queue.get_harvester(job.source.type), job)
     if len(ids or []) != expected:
         raise SystemExit(f"gather gave {len(ids or [])} objects, expected {expected}")
-    ini = _ini()
+    ini = common.bench_ini()
     log_dir = common.ROOT / "bench" / "results"
     procs = []
     try:

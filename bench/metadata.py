@@ -51,7 +51,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def _config(datasets: int, prefix: str) -> dict[str, Any]:
+def config_for(datasets: int, prefix: str) -> dict[str, Any]:
     return {
         "defaults": {"update_frequency": "annual", "data_classification": "open",
                      "license_id": "cc-by-4.0", "spatial_level": "commune"},
@@ -76,7 +76,7 @@ def run(datasets: int = 500) -> dict[str, Any]:
     try:
         admin, org = common.department()
         url = f"http://127.0.0.1:{server.server_address[1]}/"
-        config = _config(datasets, "doanh-nghiep-bench")
+        config = config_for(datasets, "doanh-nghiep-bench")
         source = common.make_source(admin, org, name="bench-api", url=url,
                                     source_type="smartcity_api", config=json.dumps(config))
         first, first_s = common.run_job(source["id"])
@@ -91,7 +91,7 @@ def run(datasets: int = 500) -> dict[str, Any]:
         for count in (1, 2):
             other = common.make_source(
                 admin, org, name=f"bench-api-{count}", url=url, source_type="smartcity_api",
-                config=json.dumps(_config(datasets, f"doanh-nghiep-c{count}")))
+                config=json.dumps(config_for(datasets, f"doanh-nghiep-c{count}")))
             spans[count] = consumers.run_job(other["id"], count, datasets)
     finally:
         server.shutdown()
