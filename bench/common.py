@@ -43,13 +43,13 @@ def boot(ini: Path = ROOT / "test.ini") -> Any:
 
 def bench_ini() -> Path:
     """An ini for the benchmark's server processes (fetch consumers, gunicorn): test.ini
-    with the benchmark's plugin list and quiet logs."""
+    as it is (the portal's own plugin list), with quiet logs."""
     path = ROOT / "bench" / "results" / "bench.ini"
     path.parent.mkdir(exist_ok=True)
     path.write_text(
         "[app:main]\n"
         f"use = config:{ROOT / 'test.ini'}\n"
-        f"ckan.plugins = {PLUGINS}\n\n"
+        "\n"
         "[loggers]\nkeys = root\n\n[handlers]\nkeys = console\n\n"
         "[formatters]\nkeys = generic\n\n"
         "[logger_root]\nlevel = WARNING\nhandlers = console\n\n"

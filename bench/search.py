@@ -1,4 +1,4 @@
-"""Search benchmark: the portal under gunicorn (config/wsgi.py, 2 workers) with 10,000
+"""Search benchmark: the portal under gunicorn (config/gunicorn.conf.py, 2 workers) with 10,000
 datasets in the index, 16 concurrent clients, a mix of text + facet + fq queries through
 ``package_search`` over HTTP and dataset pages; the baseline of the same run is raw Solr
 ``select`` with exactly the parameters CKAN sent to Solr for the same queries, by the
@@ -127,39 +127,65 @@ def _variants(names: list[str], count: int) -> None:
     commit()
 
 
-def _solr_params(mix: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What CKAN sends to Solr for each query of the mix (recorded from pysolr's call)."""
+def _solr_params(mix: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """What CKAN sends to Solr for each query of the mix (recorded from pysolr's call),
+    and where the time of one in-process ``package_search`` goes (one client, median
+    over the mix, ms): the action in all, Solr's answer, the smartcity plugin's
+    ``before_dataset_search``/``after_dataset_search`` (facet labelling)."""
     import pysolr
     from ckan.tests import helpers
+    from ckanext.smartcity import search as plugin_search
 
     sent: list[dict[str, Any]] = []
-    real = pysolr.Solr.search
+    spent: dict[str, float] = {}
+    real = (pysolr.Solr.search, plugin_search.before_dataset_search,
+            plugin_search.after_dataset_search)
+
+    def timed(label: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+        return wrapper
 
     def recording(self: Any, q: str, search_handler: str | None = None, **kwargs: Any) -> Any:
         sent.append(dict(kwargs, q=q))
-        return real(self, q, search_handler=search_handler, **kwargs)
+        return real[0](self, q, search_handler=search_handler, **kwargs)
 
-    pysolr.Solr.search = recording
+    pysolr.Solr.search = timed("solr_ms", recording)
+    plugin_search.before_dataset_search = timed("plugin_before_ms", real[1])
+    plugin_search.after_dataset_search = timed("plugin_after_ms", real[2])
+    samples: dict[str, list[float]] = {}
     try:
-        for params in mix:
-            helpers.call_action("package_search", {"ignore_auth": True}, **params)
+        for rounds in range(2):  # the first round warms caches; the second is kept
+            sent.clear()
+            for params in mix:
+                spent.clear()
+                started = time.perf_counter()
+                helpers.call_action("package_search", {"ignore_auth": True}, **params)
+                spent["action_ms"] = time.perf_counter() - started
+                if rounds:
+                    for label, seconds in spent.items():
+                        samples.setdefault(label, []).append(seconds * 1000)
     finally:
-        pysolr.Solr.search = real
+        (pysolr.Solr.search, plugin_search.before_dataset_search,
+         plugin_search.after_dataset_search) = real
     if len(sent) != len(mix):
         raise SystemExit(f"recorded {len(sent)} Solr queries for {len(mix)} searches")
-    return sent
+    profile = {label: round(statistics.median(values), 1) for label, values in samples.items()}
+    return sent, profile
 
 
 def _serve(port: int) -> subprocess.Popen:
-    ini = common.bench_ini()
-    launcher = ("import sys; sys.path.append(sys.argv.pop(1)); "
-                "from gunicorn.app.wsgiapp import run; sys.exit(run())")
+    """The portal as served in production: gunicorn with config/gunicorn.conf.py."""
     log = open(common.ROOT / "bench" / "results" / "gunicorn.log", "w")
-    env = dict(os.environ, CKAN_INI=str(ini))
+    env = dict(os.environ, CKAN_INI=str(common.bench_ini()),
+               SMARTCITY_WEB_WORKERS=str(WORKERS))
     proc = subprocess.Popen(
-        [sys.executable, "-c", launcher, str(common.ROOT / "bench" / ".peer"),
-         "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--timeout", "120",
-         "--chdir", str(common.ROOT), "config.wsgi:application"],
+        [str(Path(sys.executable).with_name("gunicorn")), "-c",
+         str(common.ROOT / "config" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
         stdout=log, stderr=log, env=env, start_new_session=True)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -274,7 +300,7 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
 
     mix = queries()
     solr = urllib.parse.urlsplit(tk.config["solr_url"])
-    solr_params = _solr_params(mix)
+    solr_params, profile = _solr_params(mix)
     portal: list[tuple[str, str, str, bytes | None]] = []
     raw: list[tuple[str, str, str, bytes | None]] = []
     for number in range(requests):
@@ -289,9 +315,6 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
                     urllib.parse.urlencode(body, doseq=True).encode()))
 
     raw_lat, raw_s, raw_errors = _load(solr.port or 80, raw, PHASE_LIMIT_S)
-    import peer_xloader
-
-    peer_xloader.ensure_installed()  # gunicorn comes from bench/requirements.txt
     port = _free_port()
     proc = _serve(port)
     try:
@@ -313,6 +336,7 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
         "solr_requests_per_s": round(sum(len(v) for v in raw_lat.values()) / raw_s, 1),
         "p95_ratio_to_solr": round(search["p95_ms"] / select["p95_ms"], 2),
         "page_p95_ms": page.get("p95_ms"),
+        "one_request_in_process_ms": profile,
     }
 
 

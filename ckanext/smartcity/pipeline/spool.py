@@ -18,6 +18,7 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from itertools import chain
 from typing import IO, Any
 
 __all__ = ["RawSpool", "CsvSpool", "CsvWriter", "write_csv", "csv_cell", "content_hash"]
@@ -117,20 +118,21 @@ _AS_IS = frozenset({str, int, float, Decimal, type(None)})
 def csv_cells(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
     """``rows`` ready for ``csv.writer.writerows``: what :func:`csv_cell` would write.
 
-    Works column by column; columns holding only types the csv module writes the same
-    way are passed through untouched.
+    When every cell is of a type the csv module already writes the same way (the usual
+    case), the rows are returned untouched after one pass over the cells, with no
+    transposing; otherwise the columns that need it are converted column by column.
     """
     if not rows:
+        return rows
+    if _AS_IS.issuperset(map(type, chain.from_iterable(rows))):
         return rows
     columns = list(zip(*rows))
     if set(map(len, rows)) != {len(columns)}:
         return [[csv_cell(v) for v in row] for row in rows]
-    changed = False
     for index, column in enumerate(columns):
-        if not set(map(type, column)) <= _AS_IS:
+        if not _AS_IS.issuperset(map(type, column)):
             columns[index] = tuple(map(csv_cell, column))
-            changed = True
-    return list(zip(*columns)) if changed else rows
+    return list(zip(*columns))
 
 
 class CsvWriter:
