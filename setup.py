@@ -12,7 +12,7 @@ setup(
         "ckanext.smartcity": [
             "config_declaration.yaml",
             "schemas/*.yaml", "schemas/*.json", "schemas/codelists/*",
-            "codelists/*", "privacy/data/*",
+            "codelists/*", "privacy/data/*", "licenses/*.json", "dcat/shapes/*.ttl",
             "templates/**/*", "public/**/*", "i18n/**/*",
             "explore/templates/**/*", "explore/public/**/*", "explore/assets/**/*",
         ],
@@ -25,6 +25,7 @@ setup(
         "Faker>=25",
         "psutil>=5",
         "gunicorn>=23",
+        "pyshacl>=0.30",
     ],
     extras_require={
         "test": ["pytest>=8", "pytest-timeout", "ckanapi", "selenium>=4.20",
@@ -44,7 +45,7 @@ setup(
             "smartcity_chart = ckanext.smartcity.explore.plugin:SmartcityChartView",
         ],
         "ckan.rdf.profiles": [
-            "smartcity_dcat_ap = ckanext.smartcity.dcat_profile:SmartcityDCATProfile",
+            "smartcity_dcat_ap = ckanext.smartcity.dcat.profile:SmartcityDCATProfile",
         ],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
     },

@@ -37,6 +37,7 @@ from ckanext.smartcity.codelists import (
 )
 from ckanext.smartcity.privacy.record import PrivacyReport
 from ckanext.smartcity.unit_picker import smartcity_admin_unit_picker  # noqa: F401
+from ckanext.smartcity.licenses import smartcity_license_options
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ __all__ = [
     # scheming choices_helper functions of the code lists (owned by codelists/)
     "smartcity_admin_unit_choices",
     "smartcity_codelist_choices",
+    # the dataset form's licence choices in the page's language (owned by licenses/)
+    "smartcity_license_options",
 ]
 
 #: The six pillars of the smart-city programme, in programme order:

@@ -9,7 +9,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcity import harvest_sources, search, upload_guard
+from ckanext.smartcity import harvest_sources, licenses, quality, search, upload_guard
 from ckanext.smartcity.logic import action, auth
 
 
@@ -31,6 +31,9 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
+        # the portal's licence list (licenses/licenses.json) unless the site names another
+        if not config_.get("licenses_group_url"):
+            config_["licenses_group_url"] = licenses.LICENSES_FILE.as_uri()
 
     # IFacets (labels and order: search.py)
     def dataset_facets(self, facets_dict, package_type):
@@ -46,13 +49,16 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict):
         if pkg_dict.get("type") == harvest_sources.SOURCE_TYPE:
             return harvest_sources.strip_for_index(pkg_dict)
-        return search.before_dataset_index(pkg_dict)
+        return search.before_dataset_index(quality.before_index(pkg_dict))
 
     def after_dataset_show(self, context, pkg_dict):
-        # harvest sources: shape and visibility of their config (harvest_sources.py)
+        # harvest sources: shape and visibility of their config (harvest_sources.py);
+        # datasets: licence title in the request's language (licenses/) and the stored
+        # quality report (quality/)
         if pkg_dict.get("type") == harvest_sources.SOURCE_TYPE:
             harvest_sources.complete_source(context, pkg_dict)
-        return pkg_dict
+            return pkg_dict
+        return quality.after_show(licenses.localise_dataset(pkg_dict))
 
     def before_dataset_search(self, search_params):
         return search.before_dataset_search(search_params)
@@ -60,7 +66,15 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results, search_params):
         harvest_sources.complete_search_results(harvest_sources.request_context(),
                                                 search_results.get("results") or [])
-        return search.after_dataset_search(search_results, search_params)
+        search_results = search.after_dataset_search(search_results, search_params)
+        return licenses.localise_search(search_results)
+
+    # IPackageController (the quality score after every write: quality/)
+    def after_dataset_create(self, context, pkg_dict):
+        quality.after_write(context, pkg_dict)
+
+    def after_dataset_update(self, context, pkg_dict):
+        quality.after_write(context, pkg_dict)
 
     # IResourceController (privacy guard on uploaded tables: upload_guard.py)
     def before_resource_create(self, context, resource):

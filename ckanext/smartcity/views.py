@@ -11,8 +11,11 @@ import ckan.plugins.toolkit as tk
 from ckanext.smartcity.notify import TIMEZONE
 from ckanext.smartcity.pages import pages  # /developers and DataStore dumps (pages.py)
 
+from ckanext.smartcity.dcat.views import dcat  # type-named DCAT URLs
+from ckanext.smartcity.quality.views import quality  # department and city quality pages
+
 # tk.blanket.blueprints registers what __all__ names: the blueprints only
-__all__ = ["report", "pages"]
+__all__ = ["report", "pages", "dcat", "quality"]
 
 #: the department harvest report page (one definition: the mail links to it too)
 REPORT_PATH = "/department/{id}/harvest-report"

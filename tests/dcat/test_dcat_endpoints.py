@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS, XSD
 
-from ckanext.smartcity.dcat_profile import access_rights_uri, frequency_uri
+from ckanext.smartcity.dcat.vocab import access_rights_uri, frequency_uri
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")
@@ -85,7 +85,7 @@ def test_dataset_ttl_maps_the_smartcity_fields_to_dcat_ap(app, published):
 
     publisher = graph.value(ds, DCT.publisher)
     assert (publisher, RDF.type, FOAF.Agent) in graph
-    assert graph.value(publisher, FOAF.name) == Literal("Sở Y tế")
+    assert Literal("Sở Y tế", lang="vi") in set(graph.objects(publisher, FOAF.name))
 
 
 @pytest.mark.usefixtures("with_plugins")

@@ -56,7 +56,7 @@ def dataset_fields(dataset_type: str, name: str, org: dict[str, Any], **override
         "notes": "Số liệu tổng hợp theo xã, phường.",
         "notes_en": "Aggregated figures by commune.",
         "owner_org": org["id"],
-        "license_id": "cc-by",
+        "license_id": "cc-by-4.0",
         "update_frequency": "annual",
         "temporal_start": "2025-07-01",
         "temporal_end": "2025-12-31",

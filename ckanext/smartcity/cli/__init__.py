@@ -8,6 +8,7 @@ __all__ = ["smartcity"]
 
 from ckanext.smartcity.cli.init import init
 from ckanext.smartcity.cli.privacy import privacy_scan
+from ckanext.smartcity.cli.quality import links, quality_refresh, quality_report
 from ckanext.smartcity.cli.sources import sources
 from ckanext.smartcity.explore.cli import views
 
@@ -21,3 +22,6 @@ smartcity.add_command(init)
 smartcity.add_command(privacy_scan)
 smartcity.add_command(sources)
 smartcity.add_command(views)
+smartcity.add_command(quality_report)
+smartcity.add_command(quality_refresh)
+smartcity.add_command(links)
