@@ -136,10 +136,17 @@ def wait_for_web(web: subprocess.Popen, timeout: float = 180) -> None:
 
 
 def scheduler(env: dict[str, str], stop: threading.Event) -> None:
-    """What cron does in production: `ckan harvester run` every minute."""
+    """What cron does in production: `ckan harvester run` every minute, and the link
+    check (`ckan smartcity links check`, jobs on the worker) two minutes in, then every
+    30 minutes (config/systemd/ckan-links-check.timer)."""
+    minute = 0
     while not stop.wait(60):
+        minute += 1
         ckan("harvester", "run", env=env, check=False, stdout=subprocess.DEVNULL,
              stderr=subprocess.DEVNULL)
+        if minute % 30 == 2:
+            ckan("smartcity", "links", "check", env=env, check=False,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def main() -> int:

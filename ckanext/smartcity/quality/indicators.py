@@ -129,6 +129,13 @@ SCHEME: dict[str, tuple[str, int, str, str]] = {
     "modified": ("contextuality", 5, "Ngày cập nhật chưa có.", "The modification date is missing."),
 }
 
+#: indicators earned per distribution (none without a resource)
+DISTRIBUTION_INDICATORS: tuple[str, ...] = (
+    "access_url_reachable", "download_url", "download_url_reachable", "format", "media_type",
+    "format_vocabulary", "non_proprietary", "machine_readable", "rights", "byte_size")
+NO_DISTRIBUTION_FIX = ("Thêm tài nguyên: tải tệp dữ liệu lên hoặc cho đường dẫn đến dữ liệu.",
+                       "Add a resource: upload the data file or link to the data.")
+
 CITY_FIXES: dict[str, tuple[str, str]] = {
     "timeliness": ("Cập nhật dữ liệu theo đúng tần suất đã khai báo.",
                    "Update the data as often as its declared frequency says."),
@@ -202,6 +209,9 @@ def score(pkg: dict[str, Any], facts: Facts) -> QualityReport:
     }
     indicators = {name: Indicator(dimension, has[name], maximum, fix_vi, fix_en)
                   for name, (dimension, maximum, fix_vi, fix_en) in SCHEME.items()}
+    if not dists:
+        for name in DISTRIBUTION_INDICATORS:
+            indicators[name].fix_vi, indicators[name].fix_en = NO_DISTRIBUTION_FIX
     if facts.dcat_violations:
         indicators["dcat_ap_compliant"].fix_en += f" ({facts.dcat_violations} violations)"
         indicators["dcat_ap_compliant"].fix_vi += f" ({facts.dcat_violations} lỗi)"
