@@ -206,7 +206,22 @@ def _distinct(conn: sa.engine.Connection, resource_id: str, column: str,
     rows = conn.execute(sa.text(
         f'SELECT {ident(column)}::text COLLATE "C", {label_sql} FROM {ident(resource_id)} '
         f"WHERE {ident(column)} IS NOT NULL GROUP BY 1 ORDER BY 1")).all()
-    return [(r[0], r[1] or r[0]) for r in rows]
+    values = [(r[0], r[1] or r[0]) for r in rows]
+    if values and all(_ROMAN.match(v) for v, _ in values):  # ICD-10 chapters: I, II, … XXII
+        values.sort(key=lambda item: _roman_value(item[0]))
+    return values
+
+
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _roman_value(text: str) -> int:
+    total = 0
+    for digit, following in zip(text, text[1:] + " "):
+        value = _ROMAN_DIGITS[digit]
+        total += -value if _ROMAN_DIGITS.get(following, 0) > value else value
+    return total
 
 
 def _is_period(c: Column, s: dict[str, int]) -> bool:

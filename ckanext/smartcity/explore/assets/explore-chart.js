@@ -9,22 +9,35 @@
     beforeDatasetsDraw: function (chart, args, options) {
       var flags = options.suppressed || [];
       if (!flags.length) { return; }
-      var ctx = chart.ctx, area = chart.chartArea, x = chart.scales.x;
-      var step = flags.length > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0))
-                                  : area.right - area.left;
+      var ctx = chart.ctx, area = chart.chartArea;
+      var across = chart.options.indexAxis === "y";  // horizontal bars: bands run across
+      var axis = across ? chart.scales.y : chart.scales.x;
+      var span = across ? area.bottom - area.top : area.right - area.left;
+      var step = flags.length > 1 ? Math.abs(axis.getPixelForValue(1) - axis.getPixelForValue(0))
+                                  : span;
       ctx.save();
       ctx.beginPath(); ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top); ctx.clip();
       flags.forEach(function (flag, i) {
         if (!flag) { return; }
-        var cx = x.getPixelForValue(i), left = cx - step * 0.4, width = step * 0.8;
+        var c = axis.getPixelForValue(i), from = c - step * 0.4, size = step * 0.8;
+        var x0 = across ? area.left : from, y0 = across ? from : area.top;
+        var w = across ? area.right - area.left : size, h = across ? size : area.bottom - area.top;
         ctx.fillStyle = "rgba(255,255,255,0.9)";
-        ctx.fillRect(left, area.top, width, area.bottom - area.top);
+        ctx.fillRect(x0, y0, w, h);
+        ctx.save();
+        ctx.beginPath(); ctx.rect(x0, y0, w, h); ctx.clip();
         ctx.strokeStyle = "#888"; ctx.lineWidth = 1;
-        for (var y = area.top - width; y < area.bottom; y += 7) {
-          ctx.beginPath(); ctx.moveTo(left, y + width); ctx.lineTo(left + width, y); ctx.stroke();
+        for (var d = -h; d < w + h; d += 7) {
+          ctx.beginPath(); ctx.moveTo(x0 + d, y0 + h); ctx.lineTo(x0 + d + h, y0); ctx.stroke();
         }
-        ctx.fillStyle = "#444"; ctx.font = "12px sans-serif"; ctx.textAlign = "center";
-        ctx.fillText(options.word || "ẩn", cx, area.top + 14);
+        ctx.restore();
+        // the word runs along the band, so narrow bands stay readable
+        ctx.save();
+        ctx.fillStyle = "#333"; ctx.font = "12px sans-serif"; ctx.textBaseline = "middle";
+        if (across) { ctx.translate(area.left + 6, c); }
+        else { ctx.translate(c, area.top + 6); ctx.rotate(Math.PI / 2); }
+        ctx.fillText(options.word || "ẩn", 0, 0);
+        ctx.restore();
       });
       ctx.restore();
     }
@@ -109,6 +122,13 @@
       root.querySelector(".sc-chart-table thead th:first-child").textContent = d.label;
       root.querySelector(".sc-chart-table thead th:last-child").textContent = X.measureLabel(m);
       if (chart) { chart.destroy(); }
+      // categories have long names: horizontal bars, one line per category
+      root.querySelector(".sc-chart-box").style.height =
+        line ? "" : Math.max(320, 28 * labels.length + 80) + "px";
+      var valueAxis = line ? "y" : "x", keyAxis = line ? "x" : "y";
+      var scales = {};
+      scales[keyAxis] = {title: {display: true, text: d.label}};
+      scales[valueAxis] = {beginAtZero: true, title: {display: true, text: X.measureLabel(m)}};
       chart = new window.Chart(canvas, {
         type: line ? "line" : "bar",
         data: {labels: labels, datasets: [{label: X.measureLabel(m), data: values,
@@ -116,8 +136,8 @@
                spanGaps: false, pointRadius: 4}]},
         options: {
           maintainAspectRatio: false, animation: false, locale: lang === "en" ? "en-GB" : "vi-VN",
-          scales: {x: {title: {display: true, text: d.label}},
-                   y: {beginAtZero: true, title: {display: true, text: X.measureLabel(m)}}},
+          indexAxis: line ? "x" : "y",
+          scales: scales,
           plugins: {
             legend: {display: false},
             scHatch: {suppressed: suppressed, word: w.suppressed},
