@@ -86,31 +86,48 @@ def english_catalogue() -> Catalogue:
     return found
 
 
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+         "source", "track", "wbr"}
+
+
 class _Text(HTMLParser):
+    """Text nodes outside scripts and outside elements marked as English on purpose
+    (``lang="en"``: the English shown alongside the Vietnamese, by design)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chunks: list[str] = []
-        self._skip = 0
+        self._open: list[tuple[str, bool]] = []  # (tag, hides its text)
         self.lang: str | None = None
+
+    @property
+    def _hidden(self) -> bool:
+        return any(hides for _tag, hides in self._open)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "html":
             self.lang = values.get("lang")
-        if tag in _SKIP:
-            self._skip += 1
-        for name in _ATTRS:
-            if values.get(name):
-                self.chunks.append(values[name] or "")
-        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
-            self.chunks.append(values["value"] or "")
+            return
+        english = (values.get("lang") or "").startswith("en")
+        if not (self._hidden or english):
+            for name in _ATTRS:
+                if values.get(name):
+                    self.chunks.append(values[name] or "")
+            if tag == "input" and values.get("type") in ("submit", "button") \
+                    and values.get("value"):
+                self.chunks.append(values["value"] or "")
+        if tag not in _VOID:
+            self._open.append((tag, tag in _SKIP or english))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP and self._skip:
-            self._skip -= 1
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == tag:
+                del self._open[index:]
+                break
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._hidden:
             self.chunks.append(data)
 
 

@@ -39,6 +39,7 @@ def test_the_crawl_sees_english_when_it_is_there():
     catalogue = english_catalogue()
     html = ("<html lang='vi'><body><h2>Data Dictionary</h2><p>28 datasets found</p>"
             "<input placeholder='Search datasets...'><p>Từ điển dữ liệu</p>"
+            "<p>Không có <span lang='en'>/ No personal identifier was found.</span></p>"
             "<script>var x = 'Data Dictionary';</script></body></html>")
     assert sorted(t for t, _ in untranslated(html, catalogue)) == [
         "28 datasets found", "Data Dictionary", "Search datasets..."]
