@@ -23,14 +23,6 @@ LANGUAGE_NEUTRAL = frozenset({
     "<q>{key}</q>", "{} not found", "Email",
     "{kibibytes} KiB", "{mebibytes} MiB", "{gibibytes} GiB", "{tebibytes} TiB",
 })
-#: Licence titles are the portal licence list's (issue 10, item 4: a licence file with
-#: Vietnamese and English titles replaces CKAN's built-in English list); until every
-#: dataset uses it CKAN's titles come from the search index, written without a language.
-LICENCE_TITLES = frozenset({
-    "Creative Commons Attribution", "Creative Commons Attribution Share-Alike",
-    "Creative Commons CCZero", "Open Data Commons Open Database License (ODbL)",
-    "License not specified",
-})
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sdr]|\{[^{}]*\}")
 _SKIP = {"script", "style", "template", "noscript", "code", "pre", "textarea"}
 _ATTRS = ("placeholder", "title", "aria-label", "alt")
@@ -73,7 +65,7 @@ def english_catalogue() -> Catalogue:
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
                 for msgid in ids:
                     text = _collapse(re.sub(r"<[^>]+>", " ", msgid or ""))
-                    if text in LANGUAGE_NEUTRAL or text in LICENCE_TITLES or not re.search(r"[A-Za-z]{2}", text):
+                    if text in LANGUAGE_NEUTRAL or not re.search(r"[A-Za-z]{2}", text):
                         continue
                     if _PLACEHOLDER.search(text):
                         parts = _PLACEHOLDER.split(text)
