@@ -4,7 +4,7 @@
   the spec); with ``delete_missing``, specs gone from the config become deletions, but
   only when the whole gather succeeded and the source answers;
 * fetch: nothing to transfer (the rows are read under the import lock);
-* import: under a PostgreSQL advisory lock on the guid, :func:`importer.import_spec`
+* import: under a PostgreSQL advisory lock on the dataset name (with a timeout), :func:`importer.import_spec`
   reads, guards and publishes — or withdraws the dataset of a removed spec.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
 from ckanext.smartcity.harvesters.importer import ImportFailure, Source, import_spec
-from ckanext.smartcity.harvesters.lock import guid_lock
+from ckanext.smartcity.harvesters.lock import LockTimeout, dataset_lock
 from ckanext.smartcity.pipeline import config as options
 from ckanext.smartcity.pipeline.publish import withdraw
 from ckanext.smartcity.pipeline.validate import (ConfigError, check_config, parse_config,
@@ -131,22 +131,25 @@ class SmartcityHarvester(HarvesterBase):
         guid = harvest_object.guid
         status = self._get_object_extra(harvest_object, STATUS) or "harvest"
         model.Session.commit()  # persist the object's state before waiting on the lock
-        with guid_lock(guid):
-            model.Session.expire_all()  # another consumer may have published meanwhile
-            try:
+        refused: list[dict[str, str]] = []
+        try:
+            # keyed on the dataset name: two sources declaring one name take turns
+            with dataset_lock(guid.split("/", 1)[-1], options.lock_timeout_seconds()):
+                model.Session.expire_all()  # another consumer may have published meanwhile
                 if status == "delete":
                     return self._withdraw(harvest_object, name)
                 return self._import(harvest_object, source_obj, name)
-            except ImportFailure as err:
-                message, refused = str(err), err.refused
-            except Exception as err:  # noqa: BLE001 - reported, never with row values
-                log.error("%s: import of %s failed (%s)", name, guid, type(err).__name__)
-                message = (f"{name}: {guid.rsplit('/', 1)[-1]}: công bố thất bại, dữ liệu "
-                           f"đã công bố giữ nguyên / import failed, nothing published "
-                           f"changed ({type(err).__name__})")
-                refused = []
-            self._save_error(harvest_object, message, refused)
-            return False
+        except ImportFailure as err:
+            message, refused = str(err), err.refused
+        except LockTimeout as err:
+            message = f"{name}: {err}"
+        except Exception as err:  # noqa: BLE001 - reported, never with row values
+            log.error("%s: import of %s failed (%s)", name, guid, type(err).__name__)
+            message = (f"{name}: {guid.rsplit('/', 1)[-1]}: công bố thất bại, dữ liệu "
+                       f"đã công bố giữ nguyên / import failed, nothing published "
+                       f"changed ({type(err).__name__})")
+        self._save_error(harvest_object, message, refused)
+        return False
 
     # helpers
 

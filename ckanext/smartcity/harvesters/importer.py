@@ -19,7 +19,8 @@ from ckanext.smartcity.pipeline import mapping, spool
 from ckanext.smartcity.pipeline.datastore import DataStoreLoadError
 from ckanext.smartcity.pipeline.publish import (PublishError, Table, find_dataset,
                                                 find_summary, is_complete, publish,
-                                                schema_fields, stored_value)
+                                                published_rows, schema_fields,
+                                                stored_value)
 from ckanext.smartcity.privacy import Guard, Policy, PrivacyError
 from ckanext.smartcity.readers.base import Reader, ReaderError
 
@@ -197,10 +198,7 @@ def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
                             f"a dataset this source did not harvest; nothing changed")
     previous_rows = None
     if existing is not None and existing.get("state") == "active":
-        try:
-            previous_rows = int(stored_value(existing, "row_count") or 0)
-        except ValueError:
-            previous_rows = None
+        previous_rows = published_rows(existing)  # never 0 for "unknown"
     prepared = prepare(reader, spec, source, batch_size=batch_size,
                        previous_rows=previous_rows, fields=fields)
     with prepared.csv:

@@ -37,6 +37,7 @@ __all__ = [
     "smartcity_privacy_report",
     "smartcity_json_object",
     "smartcity_dataset_rules",
+    "smartcity_keep_provenance",
 ]
 
 _MESSAGES_FILE = os.path.join(codelists.CODELIST_DIR, os.pardir, "messages.yaml")
@@ -338,3 +339,19 @@ def smartcity_dataset_rules(key: Any, data: dict[Any, Any],
                 "admin_unit_out_of_period", value=code, names=names,
                 start=start.isoformat() if start else message("open_ended"),
                 end=end.isoformat() if end else message("open_ended")))
+
+
+def smartcity_keep_provenance(key: tuple[Any, ...], data: dict[Any, Any],
+                              errors: dict[Any, Any], context: dict[str, Any]) -> None:
+    """Provenance fields (``row_count``, ``content_hash``, ``privacy_report`` …) are
+    written by the harvest alone: any other writer — the web form, which has no such
+    field, or an API call — keeps the stored value, whatever it sent (fails closed)."""
+    from ckan.lib.navl.dictization_functions import missing
+
+    from ckanext.smartcity.pipeline.publish import PROVENANCE_WRITER
+
+    if context.get(PROVENANCE_WRITER):
+        return
+    package = context.get("package")
+    stored = (package.extras or {}).get(key[-1]) if package is not None else None
+    data[key] = missing if stored in (None, "") else stored

@@ -1,21 +1,32 @@
-"""Write one harvested table to CKAN: dataset, CSV resource and DataStore table.
+"""Write one harvested table to CKAN: dataset, CSV resource and DataStore table —
+together or not at all.
 
-Order, so that a failure never leaves a half-published table behind:
+Order:
 
 1. the dataset dict is validated against its schema first (no write); errors name
    the fields;
-2. existing dataset → the DataStore table is replaced in one transaction, then one
-   ``package_update`` writes the metadata, the provenance (with the new content hash
-   last of all) and uploads the CSV. If the DataStore load fails nothing changed; if
-   the metadata write fails the old content hash stays, so the next harvest retries;
-3. new dataset → the DataStore table under a new resource id, then ONE
-   ``package_create`` with the rows resource (CSV uploaded, ``datastore_active``): one
-   commit and one Solr update per dataset; if it fails the table is dropped again.
+2. the new DataStore table is built under a temporary name (the long step; readers
+   and the published dataset are untouched, and a failure or a killed process changes
+   nothing published);
+3. new dataset → the table is put in place under a new resource id, then ONE
+   ``package_create`` with the rows resource (CSV uploaded, ``datastore_active``); if it
+   fails the table is dropped again;
+4. existing dataset → the stored CSV is kept aside, the new table swapped in (a short
+   rename), then one ``package_update`` writes metadata, provenance (the content hash
+   last of all) and the CSV. If ``package_update`` fails, the previous table is swapped
+   back and the previous CSV restored: rows, CSV and metadata stay as they were. Only
+   the old table is dropped once everything is written.
+
+A process killed between the swap and ``package_update``'s commit (a fraction of a
+second) leaves new rows under the old metadata; the old content hash makes the next
+harvest publish again, which repairs it.
 """
 from __future__ import annotations
 
 import copy
 import logging
+import os
+import tempfile
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -28,16 +39,18 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import plugins as lib_plugins
 from ckan.lib import uploader
 
-from ckanext.smartcity.pipeline.datastore import drop_table, replace_table
+from ckanext.smartcity.pipeline.datastore import Reload, drop_table, replace_table
 
 __all__ = ["PublishError", "Table", "schema_fields", "find_dataset", "find_summary",
-           "stored_value",
+           "stored_value", "published_rows", "PROVENANCE_WRITER",
            "validate_dataset", "publish", "withdraw", "is_complete", "ROWS_RESOURCE_KEY"]
 
 log = logging.getLogger(__name__)
 
 #: resource extra marking the CSV/DataStore resource a harvest owns
 ROWS_RESOURCE_KEY = "smartcity_rows"
+#: context flag of the one writer of the provenance fields (see smartcity_keep_provenance)
+PROVENANCE_WRITER = "smartcity_provenance_writer"
 
 
 class PublishError(Exception):
@@ -58,8 +71,11 @@ class Table:
 def _context(user: str, **extra: Any) -> dict[str, Any]:
     # smartcity_privacy_checked: the import stage ran the guard on every row already,
     # so upload_guard does not scan the harvested CSV a second time.
+    # smartcity_provenance_writer: only the harvest may write the provenance fields
+    # (row_count, content_hash, …); any other writer keeps the stored values
     return {"user": user, "ignore_auth": True, "model": model,
-            "session": model.Session, "smartcity_privacy_checked": True, **extra}
+            "session": model.Session, "smartcity_privacy_checked": True,
+            PROVENANCE_WRITER: True, **extra}
 
 
 def schema_fields(dataset_type: str) -> set[str] | None:
@@ -99,7 +115,8 @@ def find_summary(name: str) -> dict[str, Any] | None:
         "id": package.id, "name": package.name, "state": package.state,
         "owner_org": package.owner_org,
         "extras": [{"key": k, "value": v} for k, v in (package.extras or {}).items()],
-        "resources": [{ROWS_RESOURCE_KEY: (r.extras or {}).get(ROWS_RESOURCE_KEY, ""),
+        "resources": [{"id": r.id,
+                       ROWS_RESOURCE_KEY: (r.extras or {}).get(ROWS_RESOURCE_KEY, ""),
                        "datastore_active": (r.extras or {}).get("datastore_active", False)}
                       for r in package.resources],
     }
@@ -113,6 +130,23 @@ def stored_value(dataset: dict[str, Any], key: str) -> str | None:
         if extra.get("key") == key:
             return extra.get("value")
     return None
+
+
+def published_rows(dataset: dict[str, Any]) -> int | None:
+    """How many rows the dataset publishes: its ``row_count``, or — when that is missing
+    or unreadable — the count of its DataStore table; None when it publishes no table.
+
+    A missing ``row_count`` is never read as 0 (the "source suddenly empty" guard relies
+    on it)."""
+    try:
+        return int(stored_value(dataset, "row_count") or "")
+    except ValueError:
+        pass
+    rows = _rows_resource(dataset)
+    if rows is None or not rows.get("id"):
+        return None
+    from ckanext.smartcity.pipeline.datastore import row_count
+    return row_count(rows["id"])
 
 
 def _field_names(errors: Any, prefix: str = "") -> list[str]:
@@ -200,9 +234,9 @@ def _store_upload(resource: dict[str, Any], table: Table) -> None:
 
 def _create(dataset: dict[str, Any], table: Table, user: str) -> str:
     # Two writes instead of four actions each re-indexing and committing: the DataStore
-    # table under a new resource id (one transaction; nothing refers to it yet), then one
-    # package_create with the rows resource already uploaded and datastore_active (one
-    # commit, one Solr update). If package_create fails, the table is dropped again.
+    # table under a new resource id (nothing refers to it yet), then one package_create
+    # with the rows resource already uploaded and datastore_active (one commit, one Solr
+    # update). If package_create fails, the table is dropped again.
     resource = dict(_resource(table, dataset["title"]), id=str(uuid.uuid4()),
                     datastore_active=True)
     replace_table(resource["id"], table.fields, table.csv_path)
@@ -228,6 +262,45 @@ def _undo_create(resource_id: str, user: str) -> None:
         drop_table(resource_id)
 
 
+class _StoredCsv:
+    """The CSV stored for a resource, kept aside so a failed update can put it back."""
+
+    def __init__(self, resource: dict[str, Any]) -> None:
+        self.resource_id = resource["id"]
+        self.copy: str | None = None
+        if resource.get("url_type") != "upload":
+            return
+        try:
+            upload = uploader.get_resource_uploader(dict(resource))
+            location = upload.get_path(self.resource_id)
+            if hasattr(upload, "storage"):  # CKAN's file storages
+                from ckan.lib import files
+                chunks = upload.storage.stream(files.FileData(location))
+            else:  # the storage_path uploader: a plain file
+                chunks = open(location, "rb")  # noqa: SIM115 - closed below
+            handle, self.copy = tempfile.mkstemp(prefix="smartcity-previous-", suffix=".csv")
+            with os.fdopen(handle, "wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+            getattr(chunks, "close", lambda: None)()
+        except Exception as err:  # noqa: BLE001 - no stored file: nothing to restore
+            log.info("resource %s: no stored CSV kept aside (%s)", self.resource_id,
+                     type(err).__name__)
+            self.discard()
+
+    def restore(self) -> None:
+        """Store the kept copy again as the resource's upload."""
+        if self.copy is None:
+            return
+        kept = Table(self.copy, "previous.csv", [], "", 0)
+        _store_upload({"id": self.resource_id, "url_type": "upload"}, kept)
+
+    def discard(self) -> None:
+        if self.copy is not None:
+            os.unlink(self.copy)
+            self.copy = None
+
+
 def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,
             user: str) -> str:
     current = _rows_resource(existing)
@@ -247,17 +320,31 @@ def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,
         replace_table(resource["id"], table.fields, table.csv_path)
         _mark_active(resource["id"], table.fields, user)
         return package["id"]
-    replace_table(current["id"], table.fields, table.csv_path)
-    upload = _upload(table)
+    reload = Reload(current["id"], table.fields, table.csv_path)
+    reload.stage()
+    previous = _StoredCsv(current)
     try:
-        rows = dict(current, **_resource(table, dataset["title"]), upload=upload,
-                    datastore_active=True)
-        rows.pop("url", None)
-        tk.get_action("package_update")(
-            _context(user), dict(dataset, id=existing["id"], state="active",
-                                 resources=[rows] + resources))
-    finally:
-        upload.close()
+        reload.swap()
+        upload = _upload(table)
+        try:
+            rows = dict(current, **_resource(table, dataset["title"]), upload=upload,
+                        datastore_active=True)
+            rows.pop("url", None)
+            tk.get_action("package_update")(
+                _context(user), dict(dataset, id=existing["id"], state="active",
+                                     resources=[rows] + resources))
+        finally:
+            upload.close()
+    except BaseException:
+        model.Session.rollback()
+        try:
+            reload.undo()
+            previous.restore()
+        finally:
+            previous.discard()
+        raise
+    previous.discard()
+    reload.finish()
     return existing["id"]
 
 
