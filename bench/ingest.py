@@ -159,6 +159,43 @@ def _xloader_peer(admin: dict[str, Any], package_id: str, csv_path: str) -> dict
     return figures
 
 
+def reload_read_pause(dept: Any, source_id: str, resource_id: str) -> tuple[float, int]:
+    """The longest ``datastore_search`` of the published table while a changed
+    re-harvest reloads it (readers must never wait for the load): ``(ms, searches)``."""
+    import threading
+
+    from ckan import model
+    from ckan.tests import helpers
+
+    with dept.begin() as conn:
+        conn.exec_driver_sql("UPDATE dan_so SET so_tre_em = so_tre_em + 1")
+    done = threading.Event()
+    pauses: list[float] = []
+
+    def read() -> None:
+        try:
+            while not done.is_set():
+                started = time.perf_counter()
+                helpers.call_action("datastore_search", {"ignore_auth": True},
+                                    resource_id=resource_id, limit=1)
+                pauses.append(time.perf_counter() - started)
+                time.sleep(0.01)
+        finally:
+            model.Session.remove()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        job, _seconds = common.run_job(source_id)
+    finally:
+        done.set()
+        reader.join()
+    if job["stats"].get("updated") != 1:
+        raise SystemExit(f"reload did not publish: {job['stats']} "
+                         f"{common.job_errors(job['id'])}")
+    return max(pauses) * 1000, len(pauses)
+
+
 def run(rows: int = 1_000_000) -> dict[str, Any]:
     """Boot CKAN, run the harvest and, on its published CSV, the baselines."""
     common.boot()
@@ -212,6 +249,7 @@ def run(rows: int = 1_000_000) -> dict[str, Any]:
         raise SystemExit(f"xloader loaded {xloader['rows']} rows, expected {rows}")
     copy_s = plain_copy(dept, write_url)
     plan = floor.explain_load(write_url, csv_path, fields)
+    pause_ms, searches = reload_read_pause(dept, source["id"], pkg["resources"][0]["id"])
     dept.dispose()
     return {
         "rows": rows,
@@ -234,6 +272,9 @@ def run(rows: int = 1_000_000) -> dict[str, Any]:
         "rss_after_boot_mb": round(rss_booted, 1),
         "explain_insert_full_text": plan,
         "postgres_settings": floor.settings(write_url),
+        # longest datastore_search during a changed reload of the same table
+        "reload_read_pause_ms": round(pause_ms, 1),
+        "reload_read_searches": searches,
     }
 
 
