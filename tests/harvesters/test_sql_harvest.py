@@ -8,6 +8,8 @@ import socket
 import pytest
 import sqlalchemy as sa
 
+import ckan.model as model
+from ckan.lib import search
 from ckan.lib.uploader import get_resource_uploader
 from ckan.tests import helpers
 from ckanext.harvest.model import HarvestSource
@@ -229,12 +231,20 @@ def test_provenance_lost_in_a_form_edit_does_not_orphan_the_dataset(sysadmin, or
     source = make_source(sysadmin, org, department.url,
                          sql_config(spec("co-so-y-te-theo-xa", "co_so_y_te")))
     run_job(source["id"])
-    # a web-form edit: the provenance fields are not in the form, so they are dropped
+    # a web-form edit: the provenance fields are not in the form; they are kept
     edited = dataset("co-so-y-te-theo-xa")
     for key in ("harvest_source", "harvested_at", "content_hash", "row_count",
                 "privacy_report"):
         edited.pop(key, None)
     helpers.call_action("package_update", {"user": sysadmin["name"]}, **edited)
+    assert extra(dataset("co-so-y-te-theo-xa"), "harvest_source") == source["id"]
+    # a dataset whose provenance was lost before it was protected (removed in the
+    # database): the harvest objects still say which dataset this source made
+    package = model.Package.by_name("co-so-y-te-theo-xa")
+    package.extras = {k: v for k, v in (package.extras or {}).items()
+                      if k not in ("harvest_source", "content_hash")}
+    model.Session.commit()
+    search.rebuild(package.id)  # package_show may answer from the index
     assert extra(dataset("co-so-y-te-theo-xa"), "harvest_source") is None
     job = run_job(source["id"])
     assert job["stats"]["updated"] == 1, object_errors(job["id"])

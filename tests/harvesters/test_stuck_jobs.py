@@ -124,7 +124,7 @@ def test_hanging_api_killed_consumer_and_timeout(sysadmin, org, api, tmp_path):
     # what ckan.harvest.timeout (5 minutes in test.ini) sees after the minutes passed
     past = dt.datetime.utcnow() - dt.timedelta(minutes=10)
     job = HarvestJob.get(job_id)
-    job.created = job.gather_started = job.gather_finished = past
+    job.gather_started = job.gather_finished = past
     for item in model.Session.query(HarvestObject).filter_by(harvest_job_id=job_id):
         item.gathered = past
     model.Session.commit()
@@ -136,6 +136,7 @@ def test_hanging_api_killed_consumer_and_timeout(sysadmin, org, api, tmp_path):
                                   {"user": sysadmin["name"]}, id=org["name"])["sources"]
     assert entry["last_job"]["status"] == "Finished"
     failures = {f["dataset"]: f["message"] for f in entry["failed"]}
+    assert "co-so-y-te-api" in failures, entry
     assert "Quá thời gian" in failures["co-so-y-te-api"]
     assert "ckan.harvest.timeout" in failures["co-so-y-te-api"]
     assert "timed out" in failures[None]

@@ -52,8 +52,8 @@ log = logging.getLogger(__name__)
 
 #: longest wait for the table lock in one swap attempt (readers queue behind a waiting
 #: ALTER TABLE, so it must stay short); SWAP_ATTEMPTS attempts in all
-LOCK_WAIT_S = 0.5
-SWAP_ATTEMPTS = 20
+LOCK_WAIT_S = 0.2
+SWAP_ATTEMPTS = 50
 #: data dictionary keys a department curates in CKAN's form
 CURATED_KEYS = ("label", "notes", "label_en")
 
@@ -311,7 +311,6 @@ class Reload:
                                           [f["id"] for f in self.fields])
                     for statement in sql:
                         _run(connection, statement)
-                    _refresh_stats(connection, self.resource_id)
             except sa.exc.OperationalError as err:
                 if getattr(err.orig, "pgcode", None) != "55P03" or attempt + 1 == SWAP_ATTEMPTS:
                     raise _load_error(self.resource_id, err) from None
@@ -321,6 +320,10 @@ class Reload:
                 raise _load_error(self.resource_id, err) from None
             self.old = old if current is not None else None
             self.staged = None
+            # after COMMIT: renewing the cached row count scans the table, and readers
+            # must not wait for it behind the swap's lock
+            with self._engine.connect() as connection, connection.begin():
+                _refresh_stats(connection, self.resource_id)
             return
 
     def undo(self) -> None:
