@@ -11,6 +11,9 @@ fit in the demo machine's memory).
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 chdir = os.path.dirname(os.path.abspath(__file__))
 wsgi_app = "wsgi:application"
@@ -19,3 +22,14 @@ workers = int(os.environ.get("SMARTCITY_WEB_WORKERS", "2"))
 # while it loads, and forked workers must not share those sockets.
 timeout = 120  # a DataStore dump or a DCAT catalogue of a large table takes a while
 graceful_timeout = 5  # Ctrl-C on the demo: in-flight requests get 5 s, then workers stop
+
+
+def on_starting(server: object) -> None:
+    """Build CKAN's web assets once, in the master, before any worker forks.
+
+    Otherwise each worker builds them on its first page, and two workers creating the same
+    folder under `ckan.storage_path` at once make one of those pages answer 500 (webassets
+    creates its output folders without tolerating a concurrent creator)."""
+    ckan = Path(sys.executable).with_name("ckan")
+    subprocess.run([str(ckan), "-c", os.environ["CKAN_INI"], "asset", "build"], check=True,
+                   stdout=subprocess.DEVNULL)

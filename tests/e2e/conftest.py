@@ -27,6 +27,7 @@ process: .test/e2e/logs/. Tests here must not use CKAN in-process (no `app`, no
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -36,6 +37,7 @@ from .server import PortalError, running_portal
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+_STARTED = time.time()
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +76,24 @@ def browser(tmp_path) -> Iterator[object]:
         yield driver
     finally:
         driver.quit()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the crawl figures of this session (tests/e2e/test_crawl.py) after the run."""
+    import json
+
+    from .server import STATE
+
+    for path in sorted(STATE.glob("crawl-*.json")):
+        if path.stat().st_mtime < _STARTED:
+            continue  # written by an earlier session
+        figures = json.loads(path.read_text())
+        terminalreporter.write_line(
+            f"e2e crawl as {figures['role']}: {figures['pages']} pages "
+            f"{figures['per_language']} in {figures['seconds']} s; statuses "
+            f"{figures['statuses']}; {figures['skipped_destructive']} destructive links skipped")
+        shown = sorted(figures["non_200"].items(), key=lambda kv: -kv[1]["status"])
+        for page, seen in shown[:25]:
+            terminalreporter.write_line(f"    {seen['status']} {page}  (linked from {seen['from']})")
+        if len(shown) > 25:
+            terminalreporter.write_line(f"    … {len(shown) - 25} more in {path}")
