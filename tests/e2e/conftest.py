@@ -15,6 +15,7 @@ harvesters/*.yaml synced and harvested once. It yields a `tests.e2e.portal.Porta
         portal.action("harvest_source_show", {"id": "so-y-te-api"}) # as the sysadmin (token)
         portal.cli("harvester", "run-test", "so-y-te-api")          # ckan -c <e2e ini> …
         portal.sources                               # harvest source names
+        portal.mail                                  # folder of every mail sent (.eml)
 
 ``browser`` (function scope) — headless Chromium (Debian's chromium + chromedriver through
 Selenium), loopback only, fresh profile; skipped with the reason where Chromium is missing.

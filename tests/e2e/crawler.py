@@ -20,6 +20,8 @@ import requests
 DESTRUCTIVE = re.compile(
     r"/[^/?]*(delete|clear|abort|purge|trash|logout|refresh|reharvest|reset|revoke|"
     r"regenerate|follow|bulk_process)[^/?]*(/|$|\?)|/job/new|[?&]action=", re.I)
+# Whole-table downloads are checked by the researcher journey (CSV = DataStore), not here.
+DOWNLOADS = re.compile(r"/download/|^/datastore/dump/")
 STATIC = re.compile(r"^/(webassets|base)/|\.(css|js|png|jpe?g|svg|ico"
                     r"|woff2?|ttf|map)$", re.I)
 
@@ -73,8 +75,9 @@ class Crawl:
 
 def crawl(session: requests.Session, base: str, seeds: list[str], role: str, *,
           max_pages: int = 2500, max_seconds: float = 420, max_variants: int = 1,
-          workers: int = 3) -> Crawl:
-    """Breadth-first from ``seeds`` (paths), same host only, GET without redirects."""
+          workers: int = 3, skip: re.Pattern[str] | None = None) -> Crawl:
+    """Breadth-first from ``seeds`` (paths), same host only, GET without redirects;
+    paths matching ``skip`` are not visited."""
     site = urllib.parse.urlsplit(base).netloc
     result = Crawl(role)
     variants: dict[str, set[str]] = defaultdict(set)
@@ -87,7 +90,9 @@ def crawl(session: requests.Session, base: str, seeds: list[str], role: str, *,
             return
         path = parts.path or "/"
         key = path + ("?" + parts.query if parts.query else "")
-        if key in seen or STATIC.search(path):
+        if key in seen or STATIC.search(path) or DOWNLOADS.search(path):
+            return
+        if skip is not None and skip.search(path):
             return
         if DESTRUCTIVE.search(key):
             result.skipped_destructive.add(key)

@@ -32,6 +32,7 @@ class Portal:
         departmental credentials the harvest consumers need)
     :ivar sources: the harvest source names synced from harvesters/*.yaml
     :ivar logs: folder with web.log, gather-consumer.log, fetch-consumer.log, …
+    :ivar mail: folder where the portal's SMTP sink writes every outgoing message (.eml)
     """
 
     url: str
@@ -42,6 +43,7 @@ class Portal:
     env: dict[str, str]
     sources: list[str] = field(default_factory=list)
     logs: Path = Path(".")
+    mail: Path = Path(".")
 
     def session(self) -> requests.Session:
         """A fresh anonymous browser-like HTTP session (its own cookies)."""

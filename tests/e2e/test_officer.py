@@ -160,9 +160,6 @@ def _source_state(portal) -> dict[str, object]:
             ("url", "title", "owner_org", "source_type", "frequency", "config")}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 item 2: /harvest/edit/<source> opens with an "
-                   "empty configuration, the SQL type checked and frequency Manual, so saving "
-                   "it unchanged is refused ('config: is empty') or overwrites the source")
 def test_saving_a_harvest_source_form_unchanged_changes_nothing(portal, officer, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

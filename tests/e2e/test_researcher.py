@@ -73,8 +73,6 @@ def test_csv_download_matches_the_datastore_and_dcat(portal, name):
     assert resource["url"] in links
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 item 1: the dataset page of a table with "
-                   "suppressed cells answers 500 (8 of the 11 harvested datasets)")
 def test_each_harvested_dataset_page_opens_in_both_languages(portal):
     failed = []
     for name in sorted(declared.published()):
@@ -86,8 +84,6 @@ def test_each_harvested_dataset_page_opens_in_both_languages(portal):
     assert not failed, failed
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 item 1: privacy_report comes back from the "
-                   "API as a JSON string and row_count as a string")
 def test_api_gives_the_privacy_report_as_an_object_and_row_count_as_an_integer(portal):
     for name in sorted(declared.published()):
         package = portal.action("package_show", {"id": name}, token=None, method="GET")
