@@ -92,8 +92,10 @@ def developer_examples() -> dict[str, Any]:
                                         filters={first: value}, limit=5)
         examples["fulltext"] = _api("datastore_search", resource_id=rid, q=str(value or ""),
                                     limit=5)
-        examples["sql"] = _api("datastore_search_sql",
-                               sql=f'SELECT * FROM "{rid}" LIMIT 5')
+        # only where the portal offers SQL queries (off by default: it answers 400)
+        if tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")):
+            examples["sql"] = _api("datastore_search_sql",
+                                   sql=f'SELECT * FROM "{rid}" LIMIT 5')
         examples["dump"] = tk.h.url_for("datastore.dump", resource_id=rid)
     return examples
 
