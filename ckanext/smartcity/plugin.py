@@ -9,7 +9,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcity import harvest_sources, licenses, quality, search, upload_guard
+from ckanext.smartcity import harvest_sources, licenses, quality, search
 from ckanext.smartcity.logic import action, auth
 
 
@@ -25,7 +25,6 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)  # ckanext/smartcity/i18n/ (DefaultTranslation finds it)
     p.implements(p.IFacets)
     p.implements(p.IPackageController, inherit=True)
-    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
     def update_config(self, config_):
@@ -75,10 +74,3 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_update(self, context, pkg_dict):
         quality.after_write(context, pkg_dict)
-
-    # IResourceController (privacy guard on uploaded tables: upload_guard.py)
-    def before_resource_create(self, context, resource):
-        upload_guard.check_upload(context, resource)
-
-    def before_resource_update(self, context, current, resource):
-        upload_guard.check_upload(context, resource)

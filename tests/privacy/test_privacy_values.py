@@ -73,8 +73,8 @@ def test_tier_a_single_match_blocks_among_many():
 
 def test_tier_b_blocks_from_half_share():
     ids = ["201234567"] * 50
-    assert _verdict("gia_tri", ids + ["12"] * 50)[0][2] == "block"
-    assert _verdict("gia_tri", ids + ["12"] * 51) == [("value:cmnd", round(50 / 101, 6), "info")]
+    assert _verdict("ket_qua", ids + ["12"] * 50)[0][2] == "block"
+    assert _verdict("ket_qua", ids + ["12"] * 51) == [("value:cmnd", round(50 / 101, 6), "info")]
 
 
 def test_tier_b_single_match_blocks_when_name_is_a_hint():

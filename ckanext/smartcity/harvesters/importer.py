@@ -21,7 +21,8 @@ from ckanext.smartcity.pipeline.publish import (PublishError, Table, find_datase
                                                 find_summary, is_complete, publish,
                                                 published_rows, schema_fields,
                                                 stored_value)
-from ckanext.smartcity.privacy import Guard, Policy, PrivacyError
+from ckanext.smartcity.privacy import Policy, PrivacyError
+from ckanext.smartcity.privacy.gate import TableCheck
 from ckanext.smartcity.readers.base import Reader, ReaderError
 
 __all__ = ["ImportFailure", "Source", "Prepared", "prepare", "import_spec"]
@@ -126,11 +127,11 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
         try:
             with reader.read(spec, batch_size=batch_size) as table:
                 plan = mapping.ColumnPlan.build(spec, table.columns)
-                guard = Guard(plan.source_names, policy)
+                check = TableCheck(plan.source_names, policy, where)
                 width = len(table.columns)
                 for batch in _batches(table, spec["name"], reader.source):
                     selected = plan.select_batch(batch, width)
-                    guard.scan(selected)
+                    check.scan(selected)
                     raw.write(selected)
         except ReaderError as err:
             raise ImportFailure(f"{where}: không đọc được hệ thống nguồn / the source "
@@ -142,8 +143,8 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
             log.error("%s: reading failed (%s)", where, type(err).__name__)
             raise ImportFailure(f"{where}: không đọc được hệ thống nguồn / reading failed "
                                 f"({type(err).__name__})") from None
-        report = guard.finish()
-        if report.blocking:
+        verdict, report = check.finish()
+        if verdict.refused:
             found = "; ".join(str(f) for f in report.blocking)
             raise ImportFailure(f"{where}: bộ lọc bảo vệ dữ liệu cá nhân đã chặn, không "
                                 f"công bố / not published, the privacy guard blocked it: "

@@ -34,6 +34,7 @@ __all__ = [
     "smartcity_min_cell_size",
     "smartcity_school_year",
     "smartcity_count",
+    "smartcity_column_names",
     "smartcity_privacy_report",
     "smartcity_json_object",
     "smartcity_dataset_rules",
@@ -248,6 +249,27 @@ def smartcity_count(value: Any) -> Any:
     if number < 0:
         raise Invalid(message("bad_count", value=value))
     return str(number)
+
+
+def smartcity_column_names(value: Any) -> Any:
+    """Column names (a list, JSON list text or comma-separated text), stored as a JSON list;
+    empty passes. The privacy gate reads them as the dataset's count columns."""
+    if _is_empty(value):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            loaded = json.loads(text) if text.startswith("[") else None
+        except ValueError:
+            loaded = None
+        if loaded is None:
+            # comma-separated, or a list shown back in the form
+            loaded = [part.strip().strip("[]'\" ") for part in text.split(",")]
+        value = loaded
+    if not isinstance(value, (list, tuple)):
+        raise Invalid(message("not_a_list"))
+    names = list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+    return json.dumps(names, ensure_ascii=False) if names else ""
 
 
 def smartcity_privacy_report(value: Any) -> Any:

@@ -12,23 +12,30 @@ from pathlib import Path
 
 from ckanext.smartcity.readers.formats import FormatError, Sheet, open_csv, open_xlsx
 
-__all__ = ["TableFile", "TableFileError", "open_table"]
+__all__ = ["TableFile", "TableFileError", "open_table", "sheet_names", "XLSX_SUFFIXES"]
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
 class TableFileError(Exception):
-    """The file cannot be read as a table (message names the file, never a cell value)."""
+    """The file cannot be read as a table (message names the file, the line and the sheet
+    where known, never a cell value)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class TableFile:
     """A table file: ``columns`` (header), and :meth:`batches` that may be called again
     (each call re-reads the file from the start, so the guard can make two passes)."""
 
-    def __init__(self, path: Path, encoding: str | None = None) -> None:
+    def __init__(self, path: Path, encoding: str | None = None,
+                 sheet: str | None = None) -> None:
         self.path = Path(path)
         self.kind = "xlsx" if self.path.suffix.lower() in XLSX_SUFFIXES else "csv"
         self._declared = encoding
+        self.sheet = sheet
         sheet = self._open()
         sheet.close()
         self.columns: list[str] = sheet.header
@@ -36,14 +43,18 @@ class TableFile:
         self.delimiter: str | None = sheet.delimiter if self.kind == "csv" else None
 
     def _fail(self, cause: str, line: int | None = None) -> TableFileError:
-        where = f" ở dòng {line}" if line else ""
-        return TableFileError(f"{self.path.name}: không đọc được bảng{where} / cannot read the "
-                              f"table ({cause})")
+        where_vi = f" ở dòng {line}" if line else ""
+        where_en = f" at line {line}" if line else ""
+        if self.sheet is not None:
+            where_vi += f" (trang tính «{self.sheet}»)"
+            where_en += f" (sheet '{self.sheet}')"
+        return TableFileError(f"{self.path.name}: không đọc được bảng{where_vi} / cannot read "
+                              f"the table{where_en} ({cause})", line)
 
     def _open(self) -> Sheet:
         try:
             if self.kind == "xlsx":
-                return open_xlsx(self.path)
+                return open_xlsx(self.path, sheet=self.sheet)
             return open_csv(self.path, encoding=self._declared)
         except FormatError as exc:
             raise self._fail(str(exc), exc.line) from None
@@ -73,9 +84,42 @@ class TableFile:
             yield batch
 
 
-def open_table(path: str | Path, encoding: str | None = None) -> TableFile:
-    """Open a CSV/XLSX file for batched reading; raises :class:`TableFileError`."""
+def open_table(path: str | Path, encoding: str | None = None,
+               sheet: str | None = None) -> TableFile:
+    """Open a CSV/XLSX file (``sheet``: a worksheet, default the first) for batched reading;
+    raises :class:`TableFileError`."""
     path = Path(path)
     if not path.is_file():
         raise TableFileError(f"{path.name}: không tìm thấy tệp / file not found")
-    return TableFile(path, encoding)
+    return TableFile(path, encoding, sheet)
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The worksheets of an XLSX/XLSM workbook that hold at least one non-empty cell.
+
+    Raises :class:`TableFileError` when the file is not a readable workbook.
+    """
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise TableFileError(f"{path.name}: không phải bảng tính XLSX đọc được / not a "
+                             f"readable XLSX workbook ({type(exc).__name__})") from None
+    try:
+        names = []
+        for worksheet in workbook.worksheets:
+            for cells in worksheet.iter_rows(values_only=True):
+                if any(c is not None and str(c).strip() for c in cells):
+                    names.append(worksheet.title)
+                    break
+        return names
+    except Exception as exc:  # noqa: BLE001 - a damaged part of the zip, a bad cell
+        raise TableFileError(f"{path.name}: không phải bảng tính XLSX đọc được / not a "
+                             f"readable XLSX workbook ({type(exc).__name__})") from None
+    finally:
+        workbook.close()

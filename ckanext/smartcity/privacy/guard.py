@@ -53,6 +53,11 @@ class Guard:
             None if i in self._header_hits else names.detect_name(n)
             for i, n in enumerate(self.column_names)
         ]
+        # money/area/count columns: the ambiguous length classes do not apply (values.py)
+        self._contexts = [
+            values.QUANTITY if i not in self._header_hits and names.is_quantity(n) else None
+            for i, n in enumerate(self.column_names)
+        ]
         self._hits: list[dict[str, int]] = [{} for _ in self.column_names]
         self._nonempty = [0] * len(self.column_names)
         self._rows = 0
@@ -80,8 +85,9 @@ class Guard:
             )
         columns = list(zip(*batch))
         scan = values.scan_values
+        contexts = self._contexts
         for i, col in enumerate(columns):
-            self._nonempty[i] += scan(col, self._hits[i])
+            self._nonempty[i] += scan(col, self._hits[i], contexts[i])
         self._planner.feed(columns, self._rows)
         self._rows += len(batch)
 

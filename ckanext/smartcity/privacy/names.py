@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NameMatch", "NAME_DETECTORS", "normalise_name", "detect_name"]
+__all__ = ["NameMatch", "NAME_DETECTORS", "normalise_name", "detect_name", "is_quantity"]
 
 BLOCK = "block"
 HINT = "hint"
@@ -139,6 +139,7 @@ _RULES: tuple[tuple[str, str, tuple[_S, ...]], ...] = (
         (("id",),), (("ma", "so", "thue"),), (("mst",),), (("tax", "code"),), (("so", "hieu"),),
         (("ten",),), (("name",),), (("nguoi",),), (("ca", "nhan"),), (("hotline",),),
         (("tong", "dai"),), (("duong", "day", "nong"),), (("switchboard",),),
+        (("giay", "to"),), (("so", "giay"),), (("document", "number"),),
     )),
     ("year_of_birth", INFO, (
         (("nam", "sinh"),), (("birth", "year"),), (("year", "of", "birth"),),
@@ -205,6 +206,28 @@ def _first_rule(tokens: tuple[str, ...]) -> tuple[str, str] | None:
             if len(tok) > len(compact) and (tok.startswith(compact) or tok.endswith(compact)):
                 return detector, BLOCK
     return None
+
+
+# Money, area and count columns: a 9- or 11-digit number there is an amount, not an ID.
+_QUANTITY: tuple[tuple[str, ...], ...] = (
+    ("von",), ("dieu", "le"), ("tien",), ("gia", "tri"), ("gia",), ("doanh", "thu"),
+    ("dien", "tich"), ("vnd",), ("dong",), ("trieu",), ("ty",), ("amount",), ("capital",),
+    ("revenue",), ("area",), ("m2",), ("ha",), ("hecta",), ("budget",), ("ngan", "sach"),
+    ("chi", "phi"), ("kinh", "phi"), ("thu", "nhap"), ("luong",), ("price",), ("cost",),
+    ("value",), ("total",), ("sum",), ("count",), ("dan", "so"), ("so", "dan"),
+    ("so", "luong"), ("tong",), ("nop", "thue"), ("tien", "thue"), ("tax", "paid"),
+    ("dau", "tu"), ("investment",), ("salary",), ("income",), ("population",),
+)
+
+
+@lru_cache(maxsize=4096)
+def is_quantity(name: str) -> bool:
+    """True when a column's name says it holds money, an area or a count
+    (``von_dieu_le``, ``dien_tich_m2``, ``doanh_thu_ty_dong``) and not an identifier."""
+    tokens = normalise_name(name)
+    if not tokens or _first_rule(tokens) is not None:
+        return False
+    return any(_contains(tokens, q) for q in _QUANTITY)
 
 
 @lru_cache(maxsize=4096)

@@ -29,6 +29,27 @@ Decision: a public institution's switchboard or contact number (``0236 3821 118`
 a phone number — the detector cannot tell whose number it is — so the column blocks unless the
 publisher names it in ``allow_columns``; hotline numbers ``1800``/``1900`` are not matched.
 
+Every text value is normalised before matching: NFKC (full-width and other Unicode decimal
+digits become ASCII, ``＠`` becomes ``@``) and invisible format characters (zero-width
+spaces, soft hyphens, BOM) are removed. ``Decimal``, ``int``, integral ``float`` and numeric
+strings (``"905123456"``, ``"905123456.0"``) are treated alike.
+
+Identifiers **inside** free text ("Liên hệ anh Nam 0905 123 456", an e-mail inside a
+sentence) are found too: phones, e-mails, CCCD and BHYT wherever they stand between word
+boundaries (not inside a longer number or code); CMND and passport numbers only after a
+word that names them ("CMND 201234567", "hộ chiếu B1234567"), because 9-digit and
+letter+7-digit tokens are too common in text otherwise.
+
+Column context (:func:`scan_values`'s ``context``): in a quantity column — money, area,
+counts, as told by :func:`ckanext.smartcity.privacy.names.is_quantity` (``von_dieu_le``,
+``dien_tich_m2``, ``doanh_thu`` …) — the ambiguous length classes (``value:cmnd``,
+``value:cccd_numeric``) do not apply: a 9-digit VND amount is not a CMND. A column whose
+name hints at an identifier (``so_giay_to``, ``ma_dinh_danh``) blocks on any match instead.
+
+Thresholds (the one place they are defined): tier A blocks on any match; tier B blocks at
+:data:`SHARE_THRESHOLD` of the column's non-empty values, or on any match in a hinted
+column.
+
 Not matched on purpose: 5-digit commune codes, 4-digit years, VSIC codes (letter + 4 digits),
 10- and 13-digit enterprise tax codes (``0401234567``, ``0401234567-001``), dates, decimals
 with one dot, hotline numbers ``1800``/``1900`` (8 digits, not personal).
@@ -37,19 +58,24 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
 __all__ = [
     "TIER_A", "TIER_B", "SHARE_THRESHOLD", "province_codes", "classify", "scan_values",
-    "DETECTORS",
+    "DETECTORS", "QUANTITY", "normalise",
 ]
 
 SHARE_THRESHOLD = 0.5
 TIER_A = frozenset({"value:cccd", "value:phone", "value:email", "value:bhyt"})
 TIER_B = frozenset({"value:cccd_numeric", "value:cmnd", "value:passport"})
 DETECTORS = tuple(sorted(TIER_A | TIER_B))
+#: ``context`` of a money/area/count column: the ambiguous length classes do not apply.
+QUANTITY = "quantity"
+_AMBIGUOUS = frozenset({"value:cmnd", "value:cccd_numeric"})
 
 # Mobile prefixes after the leading 0 (Viettel, VinaPhone, MobiFone, Vietnamobile, Gmobile,
 # Itelecom, Reddi).
@@ -63,9 +89,33 @@ _SEPARATORS = str.maketrans("", "", " .-()\u00a0")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _BHYT = re.compile(r"[A-Z]{2}[1-5][0-9]{12}")
 _PASSPORT = re.compile(r"[A-Z][0-9]{7}")
-# A line of 6+ characters whose last non-space character is a digit (what _classify_text
-# could accept); used to skip whole batches of text in one C-level scan.
-_CANDIDATE_LINE = re.compile(r"^[^\n]{5,}[0-9][^\S\n]*$", re.MULTILINE)
+# What any detector needs: an @ (also full-width) or six digits (any Unicode digits) with at
+# most a few separators/invisible characters between them. Used to skip whole batches of
+# text in one C-level scan, and single values in the loop.
+_INVISIBLE = "\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
+_CANDIDATE = re.compile(
+    rf"[@\uff20\ufe6b]|\d(?:[\s.\-()/{_INVISIBLE}]{{0,3}}\d){{5}}")
+_STRIP_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+_INTEGRAL_TEXT = re.compile(r"[0-9]+\.0+")
+# Identifiers inside free text; boundaries keep them from firing inside longer numbers/codes.
+_SEP = r"[ .\-()]?"
+_IN_TEXT_EMAIL = re.compile(
+    r"(?<![\w.%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+    r"(?![\w\-])")
+_IN_TEXT_PHONE = re.compile(
+    rf"(?<![\w+])(?:\+84|84|0)(?:{_SEP}\d){{8,10}}(?![\w]|{_SEP}\d)")
+_IN_TEXT_CCCD = re.compile(r"(?<![\w])0\d{11}(?![\w]|[ .\-]\d)")
+_IN_TEXT_BHYT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[1-5]\d{12}(?![A-Za-z0-9])")
+_IN_TEXT_NAMED = re.compile(
+    r"(?:cmnd|cmt|cccd|chứng minh(?: nhân dân)?|căn cước|hộ chiếu|passport|giấy tờ)"
+    r"\s*(?:số|so|no\.?|number)?\s*[:#]?\s*([A-Za-z]?\d{7,12})(?![\w])", re.IGNORECASE)
+
+
+def normalise(value: str) -> str:
+    """NFKC (Unicode digits → ASCII) without invisible format characters; ASCII unchanged."""
+    if value.isascii():
+        return value
+    return _STRIP_INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
 
 
 @lru_cache(maxsize=1)
@@ -100,12 +150,45 @@ def _classify_digits(d: str) -> str | None:
     return None
 
 
+def _in_text(s: str) -> str | None:
+    """An identifier standing inside a longer text (the first found), or None."""
+    if "@" in s and _IN_TEXT_EMAIL.search(s):
+        return "value:email"
+    for pattern, wanted in ((_IN_TEXT_PHONE, ("value:phone",)),
+                            (_IN_TEXT_CCCD, ("value:cccd",))):
+        for match in pattern.finditer(s):
+            digits = match.group(0).translate(_SEPARATORS).lstrip("+")
+            if _classify_digits(digits) in wanted:
+                return wanted[0]
+    if _IN_TEXT_BHYT.search(s):
+        return "value:bhyt"
+    for match in _IN_TEXT_NAMED.finditer(s):
+        token = match.group(1).upper()
+        found = _classify_digits(token) if token.isdigit() else (
+            "value:passport" if _PASSPORT.fullmatch(token) else None)
+        if found is not None:
+            return found
+    return None
+
+
 def _classify_text(value: str) -> str | None:
-    s = value.strip()
+    s = normalise(value).strip()
     if not s:
         return None
+    whole = _classify_cell(s)
+    if whole is not None:
+        return whole
+    if len(s) >= 9 and (" " in s or not s.replace(".", "").replace("-", "").isdigit()):
+        return _in_text(s)
+    return None
+
+
+def _classify_cell(s: str) -> str | None:
+    """The whole (normalised, stripped) cell as one identifier, or None."""
     if "@" in s:
         return "value:email" if _EMAIL.fullmatch(s) else None
+    if _INTEGRAL_TEXT.fullmatch(s):
+        s = s.split(".", 1)[0]
     if s[-1] not in _DIGITS or s.count(".") == 1:
         return None
     t = s.translate(_SEPARATORS)
@@ -126,13 +209,12 @@ def _classify_text(value: str) -> str | None:
 def classify(value: object) -> str | None:
     """Return the detector a single value matches (``"value:phone"`` …) or ``None``.
 
-    Accepts what readers yield: ``str``, ``int``, integral ``float``; anything else is
-    ``None``. The value itself is never stored or returned.
+    Accepts what readers yield: ``str``, ``int``, integral ``float`` and ``Decimal``;
+    anything else is ``None``. The value itself is never stored or returned.
     """
     t = type(value)
     if t is str:
-        n = len(value)  # type: ignore[arg-type]
-        if n < 6 or (n > 26 and "@" not in value):  # type: ignore[operator]
+        if len(value) < 6 or not _CANDIDATE.search(value):  # type: ignore[arg-type]
             return None
         return _classify_text(value)  # type: ignore[arg-type]
     if t is int:
@@ -141,15 +223,19 @@ def classify(value: object) -> str | None:
         return _classify_digits(str(value))
     if t is float and value.is_integer():  # type: ignore[union-attr]
         return classify(int(value))  # type: ignore[call-overload]
+    if t is Decimal and value.is_finite() and value == value.to_integral_value():
+        return classify(int(value))  # type: ignore[arg-type]
     return None
 
 
-def scan_values(values: Iterable[object], hits: dict[str, int]) -> int:
+def scan_values(values: Iterable[object], hits: dict[str, int],
+                context: str | None = None) -> int:
     """Classify every value, adding match counts to ``hits``; return the non-empty count.
 
-    ``None`` and blank strings are empty. This is the hot loop of the guard: the common cases
-    (small integers, short strings, strings not ending in a digit) return after one or two
-    comparisons.
+    ``None`` and blank strings are empty. ``context`` :data:`QUANTITY` (a money/area/count
+    column) drops the ambiguous length classes. This is the hot loop of the guard: the
+    common cases (small numbers, text without six digits or an @) cost one comparison or
+    one regular-expression scan of the whole batch.
     """
     if not isinstance(values, (list, tuple)):
         values = list(values)
@@ -164,28 +250,23 @@ def scan_values(values: Iterable[object], hits: dict[str, int]) -> int:
         joined = "\n".join(values)  # type: ignore[arg-type]
     except TypeError:
         joined = None
-    if joined is not None and "@" not in joined and not _CANDIDATE_LINE.search(joined):
-        # All strings, none long enough and ending in a digit: count the non-empty ones.
+    if joined is not None and not _CANDIDATE.search(joined):
+        # All strings, none holding an @ or six digits: count the non-empty ones.
         return len(values) - values.count("")
     nonempty = 0
-    digits = _DIGITS
+    candidate = _CANDIDATE.search
+    quantity = context == QUANTITY
     for v in values:
         if v is None:
             continue
         t = type(v)
         if t is str:
-            n = len(v)
-            if n == 0:
+            if not v or v.isspace():
                 continue
             nonempty += 1
-            if n < 6:
+            if len(v) < 6 or not candidate(v):
                 continue
-            if "@" in v:
-                det = _classify_text(v)
-            elif n > 26 or (v[-1] not in digits and not v[-1].isspace()):
-                continue
-            else:
-                det = _classify_text(v)
+            det = _classify_text(v)
         elif t is int:
             nonempty += 1
             if v < 100_000_000 or v % 1000 == 0:
@@ -194,6 +275,6 @@ def scan_values(values: Iterable[object], hits: dict[str, int]) -> int:
         else:
             nonempty += 1
             det = classify(v)
-        if det is not None:
+        if det is not None and not (quantity and det in _AMBIGUOUS):
             hits[det] = hits.get(det, 0) + 1
     return nonempty

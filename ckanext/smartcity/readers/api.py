@@ -4,7 +4,7 @@ Source: ``url`` is the API base; config keys ``token_env`` (sent as
 ``Authorization: Bearer <token>``, only to the base URL's origin), ``timeout_s``
 (connect and read, default 30), ``max_retries`` (3), ``backoff_s`` (1.0),
 ``max_pages`` (1000), ``max_bytes`` (per response, 100 MiB) and ``headers`` (extra,
-non-secret request headers; ``Authorization`` is refused there).
+non-secret request headers, only those of ``transport.ALLOWED_HEADERS``).
 
 Spec: ``path`` (appended to the base URL's path, so ``/v1/x`` under
 ``http://h/api`` is ``http://h/api/v1/x``), ``records_path`` (dotted path to the
@@ -36,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .base import COLUMN_TYPES, Column, Reader, Table
 from .infer import convert, infer_types
+from . import transport
 from .transport import DEFAULT_MAX_BYTES, HttpClient
 
 __all__ = ["ApiReader"]
@@ -85,12 +86,9 @@ class ApiReader(Reader):
             value = self.config.get(key, 1)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 errors[key] = "must be a non-negative integer"
-        headers = self.config.get("headers", {})
-        if not isinstance(headers, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
-            errors["headers"] = "must be a mapping of header names to strings"
-        elif any(k.lower() in ("authorization", "cookie") for k in headers):
-            errors["headers"] = "must not carry credentials; use token_env"
+        problem = transport.check_headers(self.config.get("headers", {}))
+        if problem:
+            errors["headers"] = problem
         return errors
 
     def validate_spec(self, spec: dict[str, Any]) -> dict[str, str]:

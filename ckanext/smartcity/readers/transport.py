@@ -13,6 +13,12 @@ Decisions:
   streaming) is abandoned.
 * The bearer token is sent only to the origin (scheme, host, port) of the source
   URL: a ``next`` link or redirect to another host never receives it.
+* Secrets: the token read from the environment is stripped (a trailing newline from
+  ``echo`` or a secrets file) and must then be printable ASCII without spaces, else the
+  client is not built. Extra ``headers`` of a source config may only be the non-secret
+  ones of :data:`ALLOWED_HEADERS`, with printable values; secrets travel only through
+  ``*_env`` keys. No error raised here includes a header value: ``requests``'
+  ``InvalidHeader`` (whose text repeats the header) is re-worded.
 """
 from __future__ import annotations
 
@@ -26,7 +32,16 @@ import requests
 from .. import netguard
 from .base import ReaderError, safe_url, short_cause
 
-__all__ = ["DEFAULT_MAX_BYTES", "HttpClient", "Response"]
+__all__ = ["ALLOWED_HEADERS", "DEFAULT_MAX_BYTES", "HttpClient", "Response",
+           "check_headers", "clean_token"]
+
+#: Request headers a source config may set (lower case): content negotiation and
+#: identification only. Anything that can carry a credential (Authorization, Cookie,
+#: X-Api-Key, …) is refused; the token comes from ``token_env``.
+ALLOWED_HEADERS = frozenset({
+    "accept", "accept-language", "accept-encoding", "user-agent", "x-requested-with",
+    "cache-control", "if-none-match", "if-modified-since",
+})
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 _CHUNK = 64 * 1024
@@ -40,6 +55,41 @@ class Response:
         self.status = status
         self.content_type = content_type
         self.body = body
+
+
+def _printable(text: str, spaces: bool) -> bool:
+    return all(33 <= ord(c) < 127 or (spaces and c == " ") for c in text)
+
+
+def clean_token(token: str | None, source: str) -> str | None:
+    """The token without surrounding whitespace; :class:`ReaderError` (never showing the
+    token) when what remains is empty or holds spaces or control/non-ASCII characters."""
+    if token is None:
+        return None
+    stripped = token.strip()
+    if not stripped or not _printable(stripped, spaces=False):
+        raise ReaderError(source, "the token read from the environment (token_env) is not a "
+                                  "valid header value: it is empty or holds spaces, control "
+                                  "or non-ASCII characters (value not shown)")
+    return stripped
+
+
+def check_headers(headers: Mapping[str, Any] | None) -> str | None:
+    """Why a source config's ``headers`` cannot be used (names the header, never its
+    value), or None when every name is in :data:`ALLOWED_HEADERS` with a printable value."""
+    if headers is None:
+        return None
+    if not isinstance(headers, Mapping):
+        return "must be a mapping of header names to strings"
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            return "must be a mapping of header names to strings"
+        if name.strip().lower() not in ALLOWED_HEADERS:
+            return (f"header {name!r} is not allowed in a source config (allowed: "
+                    f"{', '.join(sorted(ALLOWED_HEADERS))}); send secrets with token_env")
+        if not _printable(value, spaces=True):
+            return f"header {name!r} has a value with control or non-ASCII characters"
+    return None
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -74,8 +124,11 @@ class HttpClient:
         self.max_retries = max_retries
         self.backoff_s = backoff_s
         self.max_bytes = max_bytes
+        problem = check_headers(headers)
+        if problem:
+            raise ReaderError(source, f"headers: {problem}")
         self.headers = dict(headers or {})
-        self._token = token
+        self._token = clean_token(token, source)
         self._token_origin = _origin(token_origin) if token_origin else None
         self._sleep = sleep
         self._session = netguard.session(allowed_hosts)
@@ -148,6 +201,9 @@ class HttpClient:
                     raise self._fail(url, failure)
             except netguard.Refused as exc:
                 raise self._fail(url, f"refused by the network guard: {exc.reason}") from None
+            except requests.exceptions.InvalidHeader:
+                # its text repeats the header, value included
+                raise self._fail(url, "a request header is not valid (value not shown)") from None
             except requests.TooManyRedirects:
                 raise self._fail(url, "too many redirects") from None
             except (requests.ConnectionError, requests.Timeout,
@@ -155,6 +211,10 @@ class HttpClient:
                 failure = _transport_cause(exc)
             except requests.RequestException as exc:
                 raise self._fail(url, short_cause(exc)) from None
+            except ValueError:
+                # header preparation outside requests' own classes (http.client)
+                raise self._fail(url, "the request could not be prepared (headers not "
+                                      "shown)") from None
             finally:
                 if response is not None:
                     response.close()

@@ -1,0 +1,220 @@
+"""The privacy gate inside CKAN: every write of tabular content passes here.
+
+The chained actions of :mod:`ckanext.smartcity.logic.action.gate` call
+:func:`check_package_write` (``package_create/update/patch`` — and so
+``resource_create/update/patch``, which CKAN runs through ``package_update``, including an
+``id`` + ``upload`` update) and :func:`check_datastore_write` (``datastore_create`` /
+``datastore_upsert`` records) **before** the action they wrap, so a refused write changes
+nothing: no file in storage, no DataStore row, no metadata. The decision itself is
+:mod:`ckanext.smartcity.privacy.gate` (pure Python), which the harvest importer and the
+background upload loader call too:
+
+* :func:`check_file` ``(path, dataset_dict, filename) -> Checked`` — a file on disk;
+* :func:`check_rows` ``(columns, rows, dataset_dict) -> Checked`` — rows in memory
+  (``checked.rows`` are the rows with small counts suppressed).
+
+Errors are ``ValidationError`` keyed by the field to correct (``upload`` of the resource,
+``records``), naming the column and the detector, never a value.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import shutil
+import tempfile
+from typing import IO, Any, Mapping
+
+import ckan.plugins.toolkit as tk
+from werkzeug.datastructures import FileStorage
+
+from ckanext.smartcity.privacy.gate import (Checked, Verdict, check_file, check_rows,
+                                            is_table)
+
+__all__ = ["check_file", "check_rows", "check_package_write", "check_datastore_write",
+           "dataset_for_write", "Checked", "Verdict", "CHECKED"]
+
+log = logging.getLogger(__name__)
+
+#: Context flag of writers whose rows already passed the gate row by row (the harvest
+#: importer): their stored CSV is not scanned a second time.
+CHECKED = "smartcity_privacy_checked"
+_DATASET_KEYS = ("type", "min_cell_size", "count_columns")
+
+
+def dataset_for_write(context: Any, data_dict: Mapping[str, Any]) -> dict[str, Any]:
+    """What the gate needs of the dataset being written: type, ``min_cell_size``,
+    ``count_columns`` — from the write itself, else from the stored dataset."""
+    out = {k: data_dict.get(k) for k in _DATASET_KEYS if data_dict.get(k) not in (None, "")}
+    if len(out) < len(_DATASET_KEYS):
+        ref = data_dict.get("id") or data_dict.get("name")
+        stored = None
+        if ref:
+            try:
+                stored = tk.get_action("package_show")(
+                    {"ignore_auth": True, "for_view": False}, {"id": ref})
+            except tk.ObjectNotFound:
+                stored = None
+        for key in _DATASET_KEYS:
+            if key not in out and stored and stored.get(key) not in (None, ""):
+                out[key] = stored[key]
+    out.setdefault("type", "dataset")
+    return out
+
+
+def _copy(upload: Any, suffix: str) -> IO[bytes]:
+    copy = tempfile.NamedTemporaryFile(suffix=suffix)
+    stream = upload.stream
+    stream.seek(0)
+    shutil.copyfileobj(stream, copy)
+    copy.flush()
+    stream.seek(0)
+    return copy
+
+
+def _suppressed_csv(path: str, filename: str, checked: Checked) -> FileStorage | None:
+    """The upload rewritten with its small counts hidden (CSV, UTF-8 with BOM), or None
+    when the dataset declares no count column that the table has."""
+    from ckanext.smartcity.privacy.files import open_table
+
+    reports = [r for r in checked.reports if r.count_index]
+    if not reports:
+        return None
+    report = reports[0]
+    table = open_table(path, sheet=None)
+    out = tempfile.TemporaryFile()
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
+    writer.writerow(table.columns)
+    first = 0
+    for batch in table.batches():
+        for row in report.apply_batch(first, batch):
+            writer.writerow(["" if v is None else v for v in row])
+        first += len(batch)
+    text.flush()
+    text.detach()
+    out.seek(0)
+    base = os.path.splitext(filename)[0]
+    return FileStorage(stream=out, filename=f"{base}.csv", content_type="text/csv")
+
+
+def _check_upload(resource: dict[str, Any], dataset: Mapping[str, Any]) -> str | None:
+    """Check one resource's upload; return the refusal message, or None (upload replaced by
+    its suppressed copy when the dataset has count columns)."""
+    upload = resource.get("upload")
+    filename = getattr(upload, "filename", None)
+    if not filename or not is_table(filename, resource.get("format")):
+        return None
+    suffix = os.path.splitext(filename)[1].lower() or ".csv"
+    with _copy(upload, suffix) as copy:
+        checked = check_file(copy.name, dataset, filename=filename)
+        if checked.verdict.refused:
+            return checked.verdict.message
+        if len(checked.reports) > 1 and any(r.count_index for r in checked.reports):
+            return (f"{filename}: tệp có nhiều trang tính và cột đếm cần ẩn ô nhỏ; hãy tải "
+                    f"mỗi bảng thành một tệp / the workbook has several sheets and count "
+                    f"columns to suppress; upload one table per file")
+        replacement = _suppressed_csv(copy.name, filename, checked)
+    if replacement is not None:
+        resource["upload"] = replacement
+        resource["format"] = "CSV"
+        report = checked.reports[0].record()
+        log.info("privacy gate: %s stored with %d cells suppressed", filename,
+                 report.cells_suppressed)
+    return None
+
+
+def check_package_write(context: Any, data_dict: dict[str, Any]) -> None:
+    """Gate the uploads among ``data_dict["resources"]`` (package_create/update/patch and
+    the resource actions CKAN runs through them).
+
+    :raises ValidationError: ``{"resources": [{}, …, {"upload": [message]}]}`` at the
+        refused resource's position (``resource_create/update`` re-raise it as
+        ``{"upload": [message]}``).
+    """
+    resources = data_dict.get("resources")
+    if context.get(CHECKED) or not isinstance(resources, list):
+        return
+    uploads = [i for i, r in enumerate(resources)
+               if isinstance(r, dict) and getattr(r.get("upload"), "filename", None)]
+    if not uploads:
+        return
+    dataset = dataset_for_write(context, data_dict)
+    errors: list[dict[str, list[str]]] = [{} for _ in resources]
+    refused = False
+    for i in uploads:
+        message = _check_upload(resources[i], dataset)
+        if message:
+            errors[i] = {"upload": [message]}
+            refused = True
+            log.warning("privacy gate refused an upload: %s", message)
+    if refused:
+        raise tk.ValidationError({"resources": errors})
+
+
+def _columns(data_dict: Mapping[str, Any], records: list[Any]) -> list[str]:
+    fields = [f.get("id") for f in data_dict.get("fields") or [] if isinstance(f, dict)]
+    if not fields and data_dict.get("resource_id"):
+        try:
+            info = tk.get_action("datastore_info")({"ignore_auth": True},
+                                                   {"id": data_dict["resource_id"]})
+            fields = [f["id"] for f in info.get("fields", []) if not f["id"].startswith("_")]
+        except (tk.ObjectNotFound, tk.ValidationError):
+            fields = []
+    seen = dict.fromkeys(str(f) for f in fields if f)
+    for record in records:
+        if isinstance(record, dict):
+            seen.update(dict.fromkeys(str(k) for k in record))
+    return list(seen)
+
+
+def _dataset_of_resource(data_dict: Mapping[str, Any]) -> dict[str, Any]:
+    package_id = None
+    if data_dict.get("resource_id"):
+        try:
+            resource = tk.get_action("resource_show")({"ignore_auth": True},
+                                                      {"id": data_dict["resource_id"]})
+            package_id = resource.get("package_id")
+        except tk.ObjectNotFound:
+            package_id = None
+    elif isinstance(data_dict.get("resource"), dict):
+        package_id = data_dict["resource"].get("package_id")
+    if not package_id:
+        return {"type": "dataset"}
+    return dataset_for_write({}, {"id": package_id})
+
+
+def check_datastore_write(context: Any, data_dict: dict[str, Any]) -> None:
+    """Gate the ``records`` of ``datastore_create`` / ``datastore_upsert`` before they reach
+    PostgreSQL; on a pass, small counts in the dataset's count columns are suppressed in
+    place.
+
+    :raises ValidationError: ``{"records": [message]}``.
+    """
+    records = data_dict.get("records")
+    if context.get(CHECKED) or not records:
+        return
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        # the DataStore also takes lists of lists with `fields`; align them by position
+        fields = [f.get("id") for f in data_dict.get("fields") or []]
+        if not (isinstance(records, list) and fields
+                and all(isinstance(r, (list, tuple)) for r in records)):
+            raise tk.ValidationError({"records": [
+                "Bộ lọc quyền riêng tư không đọc được các bản ghi / the privacy gate cannot "
+                "read the records"]})
+        records = [dict(zip(fields, r)) for r in records]
+        data_dict["records"] = records
+    columns = _columns(data_dict, records)
+    rows = [tuple(r.get(c) for c in columns) for r in records]
+    checked = check_rows(columns, rows, _dataset_of_resource(data_dict),
+                         where=f"datastore {data_dict.get('resource_id') or 'records'}")
+    if checked.verdict.refused:
+        log.warning("privacy gate refused DataStore records: %s", checked.verdict.message)
+        raise tk.ValidationError({"records": [checked.verdict.message]})
+    if checked.rows is None or not any(r.count_index for r in checked.reports):
+        return
+    index = {c: i for i, c in enumerate(columns)}
+    for record, row in zip(records, checked.rows):
+        for key in record:
+            record[key] = row[index[str(key)]]
