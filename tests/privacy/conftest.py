@@ -18,9 +18,10 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "privacy"
 
 
 def run_file(path: Path, privacy: dict[str, Any], dataset_type: str | None,
-             batch_size: int = 37) -> Report:
-    """Scan one corpus file with the guard, in small batches to exercise streaming."""
-    table = open_table(path)
+             batch_size: int = 37, sheet: str | None = None) -> Report:
+    """Scan one corpus file (one sheet of a workbook) with the guard, in small batches to
+    exercise streaming."""
+    table = open_table(path, sheet=sheet)
     guard = Guard(table.columns, Policy.from_spec(privacy, dataset_type=dataset_type))
     for batch in table.batches(batch_size):
         guard.scan(batch)
@@ -45,8 +46,43 @@ def corpus_cases() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def corpus_reports(corpus_cases) -> dict[str, Report]:
-    return {c["file"]: run_file(CORPUS / c["file"], c["privacy"], c["dataset_type"])
+    return {case_key(c): run_file(CORPUS / c["file"], c["privacy"], c["dataset_type"],
+                                  sheet=c.get("sheet"))
             for c in corpus_cases}
+
+
+def case_key(case: dict[str, Any]) -> str:
+    """``file`` or ``file[sheet]``: one corpus case."""
+    return f"{case['file']}[{case['sheet']}]" if case.get("sheet") else case["file"]
+
+
+def per_class(cases: list[dict[str, Any]], reports: dict[str, Report]
+              ) -> dict[str, dict[str, int]]:
+    """Per labelled class: ``tp`` (a block-labelled column of the class blocked), ``fn``
+    (not blocked), ``fp`` (a pass-labelled column blocked, counted under the class of the
+    blocking detector), ``tn`` (a pass-labelled column of the class not blocked)."""
+    out: dict[str, dict[str, int]] = {}
+
+    def bump(cls: str, key: str) -> None:
+        out.setdefault(cls, {"tp": 0, "fn": 0, "fp": 0, "tn": 0})[key] += 1
+
+    for case in cases:
+        report = reports[case_key(case)]
+        got = verdicts(report)
+        classes = case.get("classes") or {}
+        for column, expected in case["expect"].items():
+            decided = got.get(column, "pass")
+            cls = classes.get(column, "unlabelled")
+            if expected == "block":
+                bump(cls, "tp" if decided == "block" else "fn")
+            elif expected == "pass":
+                if decided == "block":
+                    detector = next(f.detector for f in report.findings
+                                    if f.column == column and f.action == "block")
+                    bump(detector.split(":", 1)[1], "fp")
+                if decided != "block":
+                    bump(cls, "tn")
+    return out
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +91,7 @@ def identifier_values(corpus_cases) -> set[str]:
     (≥ 6 characters), plus the digits-only form of each — the strings that must never leak."""
     values: set[str] = set()
     for case in corpus_cases:
-        table = open_table(CORPUS / case["file"])
+        table = open_table(CORPUS / case["file"], sheet=case.get("sheet"))
         sensitive = [i for i, c in enumerate(table.columns)
                      if case["expect"].get(c) in ("block", "allowed")]
         for batch in table.batches():
@@ -78,6 +114,18 @@ def assert_no_leak(identifier_values) -> Callable[[str], None]:
         # Report how many, never which: a failing test must not print identifiers either.
         assert not leaked, f"{len(leaked)} corpus identifier value(s) found in the output"
     return check
+
+
+@pytest.fixture(scope="session", name="case_key")
+def case_key_fixture() -> Callable[[dict[str, Any]], str]:
+    """:func:`case_key` as a fixture."""
+    return case_key
+
+
+@pytest.fixture(scope="session")
+def corpus_per_class() -> Callable[..., dict[str, dict[str, int]]]:
+    """:func:`per_class` as a fixture."""
+    return per_class
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,14 @@ from ckanext.smartcity.privacy.command import privacy_scan
 from ckanext.smartcity.privacy import Guard, Policy, PrivacyError
 
 
-def test_recall_is_one_and_no_false_block(corpus_cases, corpus_reports, column_verdicts):
+def test_recall_is_one_and_no_false_block(corpus_cases, corpus_reports, column_verdicts,
+                                          case_key):
     tp = fp = fn = tn = 0
     allowed_ok = 0
     wrong: list[str] = []
     for case in corpus_cases:
-        got = column_verdicts(corpus_reports[case["file"]])
-        assert set(got) <= set(case["expect"]), case["file"]
+        got = column_verdicts(corpus_reports[case_key(case)])
+        assert set(got) <= set(case["expect"]), case_key(case)
         for column, expected in case["expect"].items():
             decided = got.get(column, "pass")
             if expected == "block":
@@ -36,9 +37,29 @@ def test_recall_is_one_and_no_false_block(corpus_cases, corpus_reports, column_v
           f"TP={tp} FN={fn} FP={fp} TN={tn} allowed={allowed_ok} "
           f"precision={precision:.3f} recall={recall:.3f}")
     assert tp + fn >= 50 and tn + fp >= 40 and allowed_ok == 2
+    assert tp + fn + tn + fp + allowed_ok >= 300
+    # every miss is named in the README's privacy section; today there is none
     assert wrong == []
-    assert recall == 1.0
-    assert fp == 0
+    assert recall >= 0.99 and precision >= 0.99
+
+
+def test_recall_and_precision_per_class(corpus_cases, corpus_reports, corpus_per_class):
+    """Printed with ``make test PYTEST_ARGS='tests/privacy/test_privacy_corpus.py -s -q'``."""
+    table = corpus_per_class(corpus_cases, corpus_reports)
+    real_world = sum(len(c["expect"]) for c in corpus_cases if c["file"].startswith("rw_"))
+    total = sum(len(c["expect"]) for c in corpus_cases)
+    print(f"\nprivacy corpus per class ({total} labelled columns, {real_world} real-world "
+          f"shapes)\n{'class':<20}{'TP':>5}{'FN':>5}{'FP':>5}{'TN':>5}{'recall':>9}"
+          f"{'precision':>11}")
+    for cls, n in sorted(table.items()):
+        recall = n["tp"] / (n["tp"] + n["fn"]) if n["tp"] + n["fn"] else None
+        precision = n["tp"] / (n["tp"] + n["fp"]) if n["tp"] + n["fp"] else None
+        print(f"{cls:<20}{n['tp']:>5}{n['fn']:>5}{n['fp']:>5}{n['tn']:>5}"
+              f"{'-' if recall is None else f'{recall:.3f}':>9}"
+              f"{'-' if precision is None else f'{precision:.3f}':>11}")
+        assert recall is None or recall >= 0.99, cls
+        assert precision is None or precision >= 0.99, cls
+    assert real_world * 3 >= total
 
 
 def test_corpus_covers_every_value_detector(corpus_reports):
@@ -60,7 +81,8 @@ def test_log_records_hold_no_value(corpus_cases, corpus_dir, scan_file, caplog,
                                   assert_no_leak):
     caplog.set_level(logging.DEBUG, logger="ckanext.smartcity.privacy")
     for case in corpus_cases:
-        scan_file(corpus_dir / case["file"], case["privacy"], case["dataset_type"])
+        scan_file(corpus_dir / case["file"], case["privacy"], case["dataset_type"],
+                  sheet=case.get("sheet"))
     assert any("blocked" in r.getMessage() for r in caplog.records)
     assert_no_leak(caplog.text)
     assert_no_leak(" ".join(r.getMessage() for r in caplog.records))
@@ -69,7 +91,15 @@ def test_log_records_hold_no_value(corpus_cases, corpus_dir, scan_file, caplog,
 @pytest.mark.parametrize("as_json", [False, True])
 def test_cli_output_holds_no_value(corpus_cases, corpus_dir, assert_no_leak, as_json):
     runner = CliRunner()
+    by_file: dict[str, bool] = {}
+    checked: set[str] = set()
     for case in corpus_cases:
+        by_file[case["file"]] = by_file.get(case["file"], False) or (
+            "block" in case["expect"].values())
+    for case in corpus_cases:
+        if case.get("sheet") and case["file"] in checked:
+            continue
+        checked.add(case["file"])
         args = [str(corpus_dir / case["file"])]
         if case["dataset_type"]:
             args += ["--dataset-type", case["dataset_type"]]
@@ -78,8 +108,7 @@ def test_cli_output_holds_no_value(corpus_cases, corpus_dir, assert_no_leak, as_
         if as_json:
             args.append("--json")
         result = runner.invoke(privacy_scan, args)
-        expect_block = "block" in case["expect"].values()
-        assert result.exit_code == (1 if expect_block else 0), case["file"]
+        assert result.exit_code == (1 if by_file[case["file"]] else 0), case["file"]
         assert_no_leak(result.output)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .files import TableFile, TableFileError, open_table
+from .files import XLSX_SUFFIXES, TableFile, TableFileError, open_table, sheet_names
 from .guard import Guard
 from .policy import Policy, PrivacyError
 from .record import PrivacyReport
@@ -81,22 +81,35 @@ def _fail(message: str) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Ghi bản đã ẩn ô nhỏ (CSV) / write the suppressed copy (CSV)")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON / print JSON")
+@click.option("--sheet", default=None,
+              help="Trang tính cần kiểm tra (mặc định: mọi trang) / worksheet to check "
+                   "(default: every sheet)")
 @click.option("--encoding", default=None,
               help="Bảng mã của CSV (utf-8, utf-8-sig, utf-16, cp1258) / CSV text encoding")
 def privacy_scan(file: Path, dataset_type: str | None, count_columns: tuple[str, ...],
                  group_by: tuple[str, ...], min_cell_size: int | None,
                  allow_columns: tuple[str, ...], output: Path | None, as_json: bool,
-                 encoding: str | None) -> None:
+                 sheet: str | None, encoding: str | None) -> None:
     """Kiểm tra dữ liệu cá nhân và ẩn ô nhỏ trong FILE (CSV/XLSX).
     Check FILE (CSV/XLSX) for personal data and suppress small counts."""
     spec = {
         "count_columns": list(count_columns), "group_by": list(group_by),
         "allow_columns": list(allow_columns), "min_cell_size": min_cell_size,
     }
+    others: list[tuple[str, Report]] = []
     try:
         policy = Policy.from_spec(spec, dataset_type=dataset_type)
-        table = open_table(file, encoding)
+        sheets: list[str] = []
+        if sheet is None and file.suffix.lower() in XLSX_SUFFIXES and file.is_file():
+            # like the portal's gate: every non-empty sheet of a workbook is checked
+            sheets = sheet_names(file)
+        table = open_table(file, encoding, sheet or (sheets[0] if sheets else None))
         report = _scan(table, policy)
+        for name in sheets[1:]:
+            other = open_table(file, sheet=name)
+            allowed = [c for c in allow_columns if c in other.columns]
+            others.append((name, _scan(other, Policy.from_spec(
+                {"allow_columns": allowed}, dataset_type=dataset_type))))
     except (PrivacyError, TableFileError) as exc:
         _fail(str(exc))
         return
@@ -129,4 +142,15 @@ def privacy_scan(file: Path, dataset_type: str | None, count_columns: tuple[str,
             click.echo(f"Đã ghi / written: {output}")
         elif output is not None:
             click.echo("Không ghi tệp vì bảng bị chặn / no file written: the table is blocked")
-    sys.exit(EXIT_BLOCKED if report.blocking else EXIT_OK)
+    blocked = bool(report.blocking) or any(r.blocking for _, r in others)
+    for name, other in others:
+        if as_json:
+            click.echo(json.dumps({"file": file.name, "sheet": name,
+                                   "report": other.record().to_dict()},
+                                  ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"\n== Trang tính / sheet: {name}")
+            click.echo(_table(other.record()))
+            click.echo(other.summary("vi"))
+            click.echo(other.summary("en"))
+    sys.exit(EXIT_BLOCKED if blocked else EXIT_OK)

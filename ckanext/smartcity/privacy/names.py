@@ -70,6 +70,8 @@ _RULES: tuple[tuple[str, str, tuple[_S, ...]], ...] = (
         (("given", "name"),), (("surname",),), (("ten", "nguoi"),), (("ten", "benh", "nhan"),),
         (("ten", "chu", "ho"),), (("chu", "ho"),), (("ten", "cong", "dan"),),
         (("ten", "hoc", "sinh"),), (("ten", "khai", "sinh"),), (("person", "name"),),
+        (("chu", "dem"),), (("chu", "su", "dung"),), (("nguoi", "su", "dung"),),
+        (("nguoi", "lien", "he"),), (("nguoi", "dai", "dien"),), (("contact", "person"),),
         (("patient", "name"),), (("ten", "giao", "vien"),), (("ten", "sinh", "vien"),),
     )),
     ("citizen_id", BLOCK, (
@@ -217,16 +219,27 @@ _QUANTITY: tuple[tuple[str, ...], ...] = (
     ("value",), ("total",), ("sum",), ("count",), ("dan", "so"), ("so", "dan"),
     ("so", "luong"), ("tong",), ("nop", "thue"), ("tien", "thue"), ("tax", "paid"),
     ("dau", "tu"), ("investment",), ("salary",), ("income",), ("population",),
+    ("luot",), ("loi", "nhuan"), ("tai", "san"), ("profit",), ("assets",),
+)
+# Tax codes: an enterprise's 10-digit code that lost its leading zero in Excel has 9 digits;
+# the ambiguous length classes do not apply (a personal tax code is a 12-digit CCCD, tier A).
+_TAX_CODE: tuple[tuple[str, ...], ...] = (
+    ("ma", "so", "thue"), ("mst",), ("tax", "code"), ("ma", "so", "doanh", "nghiep"),
 )
 
 
 @lru_cache(maxsize=4096)
 def is_quantity(name: str) -> bool:
     """True when a column's name says it holds money, an area or a count
-    (``von_dieu_le``, ``dien_tich_m2``, ``doanh_thu_ty_dong``) and not an identifier."""
+    (``von_dieu_le``, ``dien_tich_m2``, ``doanh_thu_ty_dong``) or an enterprise tax code,
+    and nothing that denotes personal data: the ambiguous 9-/11-digit classes do not apply."""
     tokens = normalise_name(name)
-    if not tokens or _first_rule(tokens) is not None:
+    if not tokens:
         return False
+    found = _first_rule(tokens)
+    if found is not None:
+        return found == ("identifier_hint", HINT) and any(_contains(tokens, t)
+                                                        for t in _TAX_CODE)
     return any(_contains(tokens, q) for q in _QUANTITY)
 
 

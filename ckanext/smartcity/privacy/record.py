@@ -283,6 +283,7 @@ _DETECTOR_WORDS: dict[str, tuple[str, str]] = {
     "cccd_numeric": ("số CCCD mất số 0 đầu", "CCCD number without its leading zero"),
     "cmnd": ("số CMND 9 chữ số", "9-digit ID card (CMND) number"),
     "bhyt": ("mã thẻ BHYT", "health-insurance card code"),
+    "named_id": ("số giấy tờ được nêu trong văn bản", "an ID number named in the text"),
 }
 
 

@@ -19,6 +19,8 @@ detector                tier  matches (after removing spaces, dots, dashes, pare
 ``value:cmnd``          B     9 digits not ending in ``000`` (old ID card; also a mobile number
                               stored as an integer)
 ``value:passport``      B     1 letter + 7 digits (Vietnamese passport)
+``value:named_id``      A     inside text, after a word naming it (``CMND``, ``CCCD``,
+                              ``hộ chiếu``, ``passport``, ``giấy tờ``): any of the above
 ======================  ====  =============================================================
 
 Tier A patterns are specific enough that one match blocks the column. Tier B patterns collide
@@ -70,7 +72,8 @@ __all__ = [
 ]
 
 SHARE_THRESHOLD = 0.5
-TIER_A = frozenset({"value:cccd", "value:phone", "value:email", "value:bhyt"})
+TIER_A = frozenset({"value:cccd", "value:phone", "value:email", "value:bhyt",
+                    "value:named_id"})
 TIER_B = frozenset({"value:cccd_numeric", "value:cmnd", "value:passport"})
 DETECTORS = tuple(sorted(TIER_A | TIER_B))
 #: ``context`` of a money/area/count column: the ambiguous length classes do not apply.
@@ -104,18 +107,34 @@ _IN_TEXT_EMAIL = re.compile(
     r"(?![\w\-])")
 _IN_TEXT_PHONE = re.compile(
     rf"(?<![\w+])(?:\+84|84|0)(?:{_SEP}\d){{8,10}}(?![\w]|{_SEP}\d)")
-_IN_TEXT_CCCD = re.compile(r"(?<![\w])0\d{11}(?![\w]|[ .\-]\d)")
+_IN_TEXT_CCCD = re.compile(r"(?<![\w])0(?:[ .\-]?\d){11}(?![\w]|[ .\-]\d)")
 _IN_TEXT_BHYT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[1-5]\d{12}(?![A-Za-z0-9])")
 _IN_TEXT_NAMED = re.compile(
     r"(?:cmnd|cmt|cccd|chứng minh(?: nhân dân)?|căn cước|hộ chiếu|passport|giấy tờ)"
-    r"\s*(?:số|so|no\.?|number)?\s*[:#]?\s*([A-Za-z]?\d{7,12})(?![\w])", re.IGNORECASE)
+    r"\s*(?:số|so|no\.?|number)?\s*[:#]?\s*([A-Za-z]?\d(?:[ .\-]?\d){6,11})(?![\w])",
+    re.IGNORECASE)
+# Decimal digits of every script (Arabic-Indic, Devanagari …) that NFKC leaves alone.
+_DIGIT_MAP: dict[int, str] = {}
 
 
 def normalise(value: str) -> str:
-    """NFKC (Unicode digits → ASCII) without invisible format characters; ASCII unchanged."""
+    """NFKC, every Unicode decimal digit as ASCII, no invisible format characters; ASCII
+    text is returned unchanged."""
     if value.isascii():
         return value
-    return _STRIP_INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
+    text = _STRIP_INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
+    if not text.isascii():
+        text = "".join(_ascii_digit(c) if not c.isascii() else c for c in text)
+    return text
+
+
+def _ascii_digit(c: str) -> str:
+    if unicodedata.category(c) != "Nd":
+        return c
+    found = _DIGIT_MAP.get(ord(c))
+    if found is None:
+        found = _DIGIT_MAP[ord(c)] = str(unicodedata.decimal(c))
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -163,11 +182,12 @@ def _in_text(s: str) -> str | None:
     if _IN_TEXT_BHYT.search(s):
         return "value:bhyt"
     for match in _IN_TEXT_NAMED.finditer(s):
-        token = match.group(1).upper()
+        # an ID number the text itself names ("CMND số …", "hộ chiếu …"): any match blocks
+        token = match.group(1).upper().translate(_SEPARATORS)
         found = _classify_digits(token) if token.isdigit() else (
             "value:passport" if _PASSPORT.fullmatch(token) else None)
         if found is not None:
-            return found
+            return "value:named_id"
     return None
 
 

@@ -291,10 +291,18 @@ def main() -> None:
                               "group_by": ["nam"]},
                   "expect": {h: "pass" for h in header}})
 
+    from make_realworld import build
+
+    cases += build(HERE, rng, fake, {"cccd": cccd, "mobile": mobile, "landline": landline,
+                                     "bhyt": bhyt, "cmnd": cmnd, "passport": passport,
+                                     "plate": plate}, write_csv, COMMUNES)
     (HERE / "manifest.json").write_text(
         json.dumps({"seed": SEED, "cases": cases}, ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8")
 
 
 if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(HERE))
     main()

@@ -1,0 +1,60 @@
+"""The gate on the privacy corpus: the same verdict as ``ckan smartcity privacy-scan`` on
+every corpus file, and the NUMERIC case read back from a real PostgreSQL table (``Decimal``
+values, as a departmental database hands them over)."""
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from department_db import new_department_database
+
+from ckanext.smartcity.privacy import gate
+from ckanext.smartcity.privacy.command import privacy_scan
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "privacy"
+CASES = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["cases"]
+FILES = sorted({(c["file"], c["dataset_type"]) for c in CASES})
+
+
+@pytest.mark.parametrize("name, dataset_type", FILES)
+def test_privacy_scan_and_the_gate_agree(name: str, dataset_type: str) -> None:
+    checked = gate.check_file(CORPUS / name, {"type": dataset_type})
+    result = CliRunner().invoke(privacy_scan, [str(CORPUS / name), "--dataset-type",
+                                               dataset_type])
+    assert result.exit_code in (0, 1), result.output
+    assert checked.verdict.refused == (result.exit_code == 1), name
+    expected = any("block" in c["expect"].values() or c["privacy"].get("allow_columns")
+                   for c in CASES if c["file"] == name)
+    assert checked.verdict.refused == expected, name
+
+
+def test_numeric_columns_from_postgresql(pg_admin_url: str) -> None:
+    (case,) = [c for c in CASES if c.get("pg_types")]
+    types = case["pg_types"]
+    with open(CORPUS / case["file"], encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with new_department_database(pg_admin_url, "sc_numeric") as db:
+        engine = sa.create_engine(db.admin_url)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("CREATE TABLE t (" + ", ".join(
+                    f"{c} {t}" for c, t in types.items()) + ")")
+                conn.execute(sa.text(f"INSERT INTO t VALUES ({', '.join(':' + c for c in types)})"),
+                             rows)
+                result = conn.exec_driver_sql("SELECT * FROM t")
+                columns = list(result.keys())
+                fetched = [tuple(r) for r in result]
+        finally:
+            engine.dispose()
+    assert any(isinstance(v, Decimal) for v in fetched[0])
+    check = gate.TableCheck(columns, gate.policy_for({"type": case["dataset_type"]}, columns))
+    check.scan(fetched)
+    verdict, report = check.finish()
+    blocked = {f.column for f in verdict.findings}
+    assert blocked == {c for c, v in case["expect"].items() if v == "block"}
+    assert verdict.refused and "value:cccd_numeric" in verdict.message
