@@ -7,13 +7,12 @@ dataset counts of the home page.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity import search
+from ckanext.smartcity import domains, labels, search
 from ckanext.smartcity.citation import (  # noqa: F401 (registered helpers)
     smartcity_citation,
     smartcity_coverage,
@@ -30,8 +29,6 @@ from ckanext.smartcity.translated import (  # noqa: F401 (registered helpers)
     smartcity_translated,
 )
 from ckanext.smartcity.codelists import (
-    find_admin_units,
-    parse_date,
     smartcity_admin_unit_choices,
     smartcity_codelist_choices,
 )
@@ -77,16 +74,8 @@ __all__ = [
     "smartcity_license_options",
 ]
 
-#: The six pillars of the smart-city programme, in programme order:
-#: (pillar_code, usual group name, Vietnamese, English).
-PILLARS: tuple[tuple[str, str, str, str], ...] = (
-    ("governance", "quan-tri-thong-minh", "Quản trị thông minh", "Smart governance"),
-    ("economy", "kinh-te-thong-minh", "Kinh tế thông minh", "Smart economy"),
-    ("citizens", "cong-dan-thong-minh", "Công dân thông minh", "Smart citizens"),
-    ("environment", "moi-truong-thong-minh", "Môi trường thông minh", "Smart environment"),
-    ("transport", "giao-thong-thong-minh", "Giao thông thông minh", "Smart transport"),
-    ("living", "cuoc-song-thong-minh", "Cuộc sống thông minh", "Smart living"),
-)
+#: The six pillars of the smart-city programme (one definition: domains.py).
+PILLARS = domains.PILLARS
 
 
 def smartcity_lang() -> str:
@@ -101,13 +90,12 @@ def smartcity_text(vi: str, en: str) -> str:
 
 def smartcity_domains() -> list[str]:
     """The five dataset types, in portal order."""
-    return list(search.DATASET_TYPES)
+    return list(domains.DATASET_TYPES)
 
 
 def smartcity_domain_label(dataset_type: str, lang: str | None = None) -> str:
     """``Y tế`` / ``Health`` for ``health``; the type itself if unknown."""
-    pair = search.DOMAIN_LABELS.get(dataset_type)
-    return search.pick(pair, lang) if pair else dataset_type
+    return labels.domain_label(dataset_type, lang)
 
 
 #: Wording of CKAN's per-type labels for the five domains: purpose -> (vi, en);
@@ -139,7 +127,7 @@ _TYPE_WORDING: dict[str, tuple[str, str]] = {
 def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str,
                          purpose: str) -> str | None:
     """CKAN's per-type labels, worded for the five domains (``Tìm dữ liệu y tế...``)."""
-    pair = search.DOMAIN_LABELS.get(object_type)
+    pair = domains.DOMAIN_LABELS.get(object_type)
     if entity_type != "package" or pair is None:
         return next_helper(entity_type, object_type, purpose)
     vi_text, en_text = _TYPE_WORDING.get(purpose, ("Bộ dữ liệu {vi}", "{En} dataset"))
@@ -152,72 +140,17 @@ def smartcity_facet_label(field: str) -> str:
     return search.facet_label(field)
 
 
-def _label_text(label: Any, lang: str) -> str:
-    if isinstance(label, dict):
-        return str(label.get(lang) or label.get("vi") or label.get("en")
-                   or next(iter(label.values()), ""))
-    return str(label)
-
-
-def _schema_field(field_name: str, dataset_type: str | None) -> dict[str, Any] | None:
-    from ckanext.scheming.helpers import scheming_get_dataset_schema
-
-    types = [dataset_type] if dataset_type else list(search.DATASET_TYPES)
-    for type_ in types:
-        schema = scheming_get_dataset_schema(type_) if type_ else None
-        for field in (schema or {}).get("dataset_fields", []):
-            if field.get("field_name") == field_name:
-                return field
-    return None
-
-
 def smartcity_choice_label(field_name: str, value: Any, dataset_type: str | None = None,
                            lang: str | None = None) -> str:
-    """Label of a choice of a schema field (``monthly`` → ``Hằng tháng``).
-
-    Looks in `dataset_type`'s schema, else in all five; the value itself if
-    the field or the choice is unknown.
-    """
-    from ckanext.scheming.helpers import scheming_field_choices
-
-    lang = lang or search.current_lang()
-    field = _schema_field(field_name, dataset_type)
-    if field is None:
-        return str(value)
-    try:
-        choices = scheming_field_choices(field) or []
-    except Exception:  # a choices_helper that needs a request
-        log.debug("no choices for %s", field_name, exc_info=True)
-        choices = []
-    for choice in choices:
-        if str(choice.get("value")) == str(value):
-            return _label_text(choice.get("label", value), lang)
-    return str(value)
-
-
-def _unit_for(code: str, at: dt.date | None) -> Any:
-    periods = find_admin_units(code=str(code).strip())
-    if not periods:
-        return None
-    if at is not None:
-        for unit in periods:
-            if unit.valid_on(at):
-                return unit
-    return periods[0]  # current period first
+    """Label of a choice of a schema field (``monthly`` → ``Hằng tháng``); see
+    :func:`ckanext.smartcity.labels.choice_label`."""
+    return labels.choice_label(field_name, value, dataset_type, lang)
 
 
 def smartcity_admin_unit_name(code: Any, at: Any = None, lang: str | None = None) -> str:
-    """Name of an administrative unit (``20194`` → ``Phường Hải Vân``).
-
-    A code named different units over time: `at` (a date, e.g. the dataset's
-    reference date or coverage start) picks the period; default the current one.
-    Unknown codes come back unchanged.
-    """
-    lang = lang or search.current_lang()
-    unit = _unit_for(str(code), parse_date(at))
-    if unit is None:
-        return str(code)
-    return unit.name_en if lang == "en" else unit.full_name_vi
+    """Name of an administrative unit for a period (``20194`` → ``Phường Hải Vân``); see
+    :func:`ckanext.smartcity.labels.admin_unit_name`."""
+    return labels.admin_unit_name(code, at, lang)
 
 
 def smartcity_admin_unit_names(pkg_or_codes: Any, lang: str | None = None
@@ -235,18 +168,6 @@ def smartcity_admin_unit_names(pkg_or_codes: Any, lang: str | None = None
               or pkg_or_codes.get("temporal_start"))
     return [{"code": code, "name": smartcity_admin_unit_name(code, at, lang)}
             for code in search.as_list(codes)]
-
-
-def value_label(field: str, value: str, lang: str | None = None) -> str | None:
-    """Readable name of one facet value, or None to keep CKAN's own."""
-    lang = lang or search.current_lang()
-    if field == "dataset_type":
-        return smartcity_domain_label(value, lang)
-    if field == "admin_units":
-        return smartcity_admin_unit_name(value, lang=lang)
-    if field == "update_frequency" or field in search.LIST_FIELDS:
-        return smartcity_choice_label(field, value, lang=lang)
-    return None
 
 
 def smartcity_privacy_report(pkg: dict[str, Any]) -> PrivacyReport | None:
@@ -316,7 +237,7 @@ def smartcity_home_domains() -> list[dict[str, Any]]:
         "label_en": en,
         "count": counts.get(type_, 0),
         "url": tk.h.url_for(f"{type_}.search"),
-    } for type_, (vi, en) in search.DOMAIN_LABELS.items()]
+    } for type_, (vi, en) in domains.DOMAIN_LABELS.items()]
 
 
 def _pillar_code(group: dict[str, Any]) -> str | None:

@@ -20,19 +20,13 @@ import re
 from collections import OrderedDict
 from typing import Any, Iterable
 
+from ckanext.smartcity import labels
+from ckanext.smartcity.domains import DATASET_TYPES, DOMAIN_LABELS  # noqa: F401 (re-exported)
+from ckanext.smartcity.labels import current_lang, pick  # noqa: F401 (re-exported)
+
 log = logging.getLogger(__name__)
 
-DATASET_TYPES: tuple[str, ...] = ("population", "land", "enterprise", "health", "education")
-
-#: The five domains: dataset type -> (Vietnamese, English).
-DOMAIN_LABELS: dict[str, tuple[str, str]] = {
-    "population": ("Dân cư", "Population"),
-    "land": ("Đất đai", "Land"),
-    "enterprise": ("Doanh nghiệp", "Enterprise"),
-    "health": ("Y tế", "Health"),
-    "education": ("Giáo dục", "Education"),
-}
-
+# The five domains come from the scheming schemas (domains.py): one definition.
 #: The main domain facet(s) of each dataset type.
 DOMAIN_FACETS: dict[str, tuple[str, ...]] = {
     "population": ("breakdowns",),
@@ -96,22 +90,6 @@ _FIELD_RE = re.compile(
 
 
 # --------------------------------------------------------------------- locale
-
-def current_lang() -> str:
-    """The two-letter language of the current request, else the site default."""
-    try:
-        from ckan.lib.i18n import get_lang
-        lang = get_lang()
-    except Exception:  # outside a request (CLI, jobs, action calls in tests)
-        import ckan.plugins.toolkit as tk
-        lang = tk.config.get("ckan.locale_default") or "vi"
-    return (lang or "vi").split("_")[0]
-
-
-def pick(pair: tuple[str, str], lang: str | None = None) -> str:
-    """The Vietnamese or English half of a (vi, en) pair for `lang`."""
-    return pair[1] if (lang or current_lang()) == "en" else pair[0]
-
 
 def facet_label(field: str, lang: str | None = None) -> str:
     """Facet title of `field` in the given (or current) language."""
@@ -316,8 +294,6 @@ def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
 def after_dataset_search(search_results: dict[str, Any],
                          search_params: dict[str, Any]) -> dict[str, Any]:
     """Rename facets back to public names and give their items readable names."""
-    from ckanext.smartcity import helpers  # late: helpers needs a loaded CKAN
-
     lang = current_lang()
     for container in ("facets", "search_facets"):
         facets = search_results.get(container) or {}
@@ -329,7 +305,7 @@ def after_dataset_search(search_results: dict[str, Any],
                     facets[public]["title"] = public
     for field, facet in (search_results.get("search_facets") or {}).items():
         for item in facet.get("items", []):
-            label = helpers.value_label(field, item["name"], lang)
+            label = labels.value_label(field, item["name"], lang, LIST_FIELDS)
             if label:
                 item["display_name"] = label
     return search_results

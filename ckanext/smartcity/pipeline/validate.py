@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from ckanext.smartcity.domains import DATASET_TYPES  # the scheming schemas' types
 from ckanext.smartcity.readers.base import COLUMN_TYPES, Reader
 
 __all__ = ["DATASET_TYPES", "SOURCE_KEYS", "SPEC_KEYS", "ConfigError", "check_config",
            "inline_secret_keys", "url_password_error", "parse_config"]
 
-DATASET_TYPES = ("population", "land", "enterprise", "health", "education")
 #: top-level keys every smartcity source config may have (plus the reader's own)
 SOURCE_KEYS = frozenset({"defaults", "delete_missing", "datasets", "notify"})
 #: keys every dataset spec may have (plus the reader's ``spec_keys``)

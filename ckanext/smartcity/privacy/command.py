@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from ckanext.smartcity.domains import DATASET_TYPES
+
 from .files import XLSX_SUFFIXES, TableFile, TableFileError, open_table, sheet_names
 from .guard import Guard
 from .policy import Policy, PrivacyError
@@ -22,7 +24,6 @@ from .report import Report
 
 __all__ = ["privacy_scan", "EXIT_OK", "EXIT_BLOCKED", "EXIT_ERROR"]
 
-DATASET_TYPES = ("population", "land", "enterprise", "health", "education")
 EXIT_OK, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
 
 
