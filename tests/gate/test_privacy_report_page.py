@@ -7,16 +7,14 @@ import re
 
 import pytest
 from harvesters.conftest import (  # noqa: F401 - fixtures
-    PLUGINS, department, department_db, harvest_env, make_source, object_errors, org,
+    department, department_db, harvest_env, make_source, object_errors, org,
     run_job, spec, sql_config, sysadmin)
 from rdflib import Graph, Literal, Namespace
 
 from ckanext.smartcity.privacy.record import PrivacyReport
 
-pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS + " dcat"),
-              pytest.mark.ckan_config("ckanext.dcat.rdf.profiles",
-                                      "euro_dcat_ap_3 smartcity_dcat_ap"),
-              pytest.mark.usefixtures("harvest_env")]
+# the portal's own plugin list and DCAT profiles (config/ckan-common.ini)
+pytestmark = [pytest.mark.usefixtures("harvest_env")]
 
 CASES = """
 DROP TABLE IF EXISTS ca_benh;
