@@ -2,6 +2,8 @@
 indicator on and off, distribution shares, city indicators, the stored and indexed report."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from ckan.tests import helpers
@@ -111,10 +113,18 @@ def test_a_licence_outside_the_list_and_a_dcat_violation_lose_their_points(build
 
 
 def test_city_indicators_stay_outside_the_405(build, city):
-    build.dataset(city["admin"], "health", "qua-han", city["health"],
-                  update_frequency="monthly", harvested_at="2024-01-01T00:00:00+00:00")
+    stale = build.dataset(city["admin"], "health", "qua-han", city["health"],
+                          update_frequency="monthly")
     build.dataset(city["admin"], "health", "dung-han", city["health"],
                   update_frequency="monthly")
+    # age the dataset as time would (provenance such as harvested_at is the harvest's
+    # alone and cannot be set through the API), then score it again
+    import ckan.model as model
+    from ckanext.smartcity import quality
+    model.Session.query(model.Package).filter_by(id=stale["id"]).update(
+        {"metadata_modified": dt.datetime(2024, 1, 1)})
+    model.Session.commit()
+    quality.refresh(stale["id"])
     late, timely = _show("qua-han")["quality"], _show("dung-han")["quality"]
     assert late["city"]["timeliness"]["passed"] is False
     assert "due every 32 days" in late["city"]["timeliness"]["detail"]
