@@ -36,8 +36,8 @@ import pytest
 from .portal import Portal
 from .server import PortalError, running_portal
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+import chromium  # noqa: E402 - tests/chromium.py
+from chromium import CHROMEDRIVER, CHROMIUM  # noqa: E402
 _STARTED = time.time()
 
 
@@ -56,27 +56,11 @@ def portal() -> Iterator[Portal]:
 @pytest.fixture
 def browser(tmp_path) -> Iterator[object]:
     """Headless Chromium with a fresh profile (a Selenium WebDriver)."""
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+    if not chromium.installed():
         pytest.skip(f"{CHROMIUM} / {CHROMEDRIVER} not installed (scripts/services.py "
                     "installs them when run as root)")
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download anything
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-quic", "--no-first-run",
-                 "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'chromium-profile'}",
-                 "--window-size=1280,2000", "--lang=vi"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium.headless_chromium(tmp_path / "chromium-profile") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -18,8 +18,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+from chromium import CHROMIUM, headless_chromium  # noqa: E402 - tests/chromium.py
 PASSWORD = "Mat-khau-thu-nghiem-2026"
 
 pytestmark = [
@@ -83,24 +82,8 @@ def server(officer, request, tmp_path) -> Iterator[str]:
 @pytest.fixture
 def browser(tmp_path):
     """Headless Chromium, loopback only, with a fresh profile."""
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download anything
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-quic", "--no-first-run",
-                 "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'chromium-profile'}",
-                 "--window-size=1280,2000", "--lang=vi"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with headless_chromium(tmp_path / "chromium-profile") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _set(driver, field_id: str, value: str) -> None:
