@@ -9,6 +9,7 @@ same harvest through one and then two real fetch consumers (bench/consumers.py).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import threading
@@ -32,7 +33,8 @@ def records(index: int) -> list[dict[str, Any]]:
 
 
 class Handler(BaseHTTPRequestHandler):
-    """A departmental statistics API: GET /t/<index> → {"items": [...]}."""
+    """A departmental statistics API: GET /t/<index> → {"items": [...]}, tagged with an
+    ETag (a hash of the body), as HTTP caches and most API gateways send it."""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         try:
@@ -44,6 +46,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
         self.end_headers()
         self.wfile.write(body)
 

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any, ClassVar
@@ -19,6 +20,7 @@ import ckan.model as model
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
+from ckanext.smartcity.harvesters import fingerprint as fp
 from ckanext.smartcity.harvesters.importer import ImportFailure, Source, import_spec
 from ckanext.smartcity.harvesters.lock import LockTimeout, dataset_lock
 from ckanext.smartcity.pipeline import config as options
@@ -106,19 +108,50 @@ class SmartcityHarvester(HarvesterBase):
             removed = {g: p for g, p in current if g not in wanted and p}
             if removed and not self._source_answers(reader, specs[0], name, harvest_job):
                 return None
-        # all objects in one transaction (one commit, not one per dataset)
-        objects = [HarvestObject(guid=guid, job=harvest_job, content=json.dumps(spec),
-                                 extras=[HarvestObjectExtra(key=STATUS, value="harvest")])
-                   for guid, spec in wanted.items()]
+        objects, skipped = self._objects(harvest_job, source_obj, config, reader, wanted)
         objects += [HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
                                   extras=[HarvestObjectExtra(key=STATUS, value="delete")])
                     for guid, package_id in removed.items()]
-        model.Session.add_all(objects)
+        # all objects in one transaction (one commit, not one per dataset)
+        model.Session.add_all(objects + skipped)
         model.Session.commit()
         ids = [obj.id for obj in objects]
-        log.info("%s: gathered %d datasets, %d to withdraw", name, len(wanted),
-                 len(removed))
+        log.info("%s: gathered %d datasets (%d unchanged by fingerprint, not read), "
+                 "%d to withdraw", name, len(wanted), len(skipped), len(removed))
         return ids
+
+    def _objects(self, harvest_job: HarvestJob, source_obj: Any, config: dict[str, Any],
+                 reader: Reader, wanted: dict[str, dict[str, Any]]
+                 ) -> tuple[list[HarvestObject], list[HarvestObject]]:
+        """The objects to import, and those of tables unchanged since their last
+        completed import (see :mod:`.fingerprint`), created already complete as
+        "not modified" (they are not queued)."""
+        previous = fp.previous_fingerprints(source_obj.id)
+        schemas: dict[str, Any] = {}
+        prints = {guid: fp.fingerprint(source_obj, config, spec, reader, schemas)
+                  for guid, spec in wanted.items()}
+        candidates = {guid: previous[guid][1] for guid, print_ in prints.items()
+                      if print_ is not None and guid in previous
+                      and previous[guid][0] == print_ and previous[guid][1]}
+        alive = fp.still_published({p for p in candidates.values() if p})
+        now = dt.datetime.utcnow()
+        objects: list[HarvestObject] = []
+        skipped: list[HarvestObject] = []
+        for guid, spec in wanted.items():
+            extras = [HarvestObjectExtra(key=STATUS, value="harvest")]
+            if prints[guid] is not None:
+                extras.append(HarvestObjectExtra(key=fp.FINGERPRINT, value=prints[guid]))
+            package_id = candidates.get(guid)
+            if package_id in alive:
+                skipped.append(HarvestObject(
+                    guid=guid, job=harvest_job, content=json.dumps(spec),
+                    package_id=package_id, state="COMPLETE", report_status="not modified",
+                    fetch_started=now, fetch_finished=now, import_started=now,
+                    import_finished=now, extras=extras))
+            else:
+                objects.append(HarvestObject(guid=guid, job=harvest_job,
+                                             content=json.dumps(spec), extras=extras))
+        return objects, skipped
 
     def fetch_stage(self, harvest_object: HarvestObject) -> bool:
         """Nothing to fetch separately: rows are read under the import lock."""
@@ -250,6 +283,10 @@ class SmartcityHarvester(HarvesterBase):
             before_write=lambda package_id: self._link_before_write(harvest_object,
                                                                     package_id))
         if outcome == "unchanged":
+            # not made current (the publishing object stays so), but linked: the next
+            # gather compares its fingerprint against this dataset
+            harvest_object.package_id = package_id
+            harvest_object.save()
             return "unchanged"
         assert package_id is not None
         self._mark_current(harvest_object, package_id)

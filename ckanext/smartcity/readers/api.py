@@ -221,6 +221,25 @@ class ApiReader(Reader):
         return Table(columns, self._batches(pages, page_no, first, columns, batch_size),
                      close=client.close)
 
+    def change_signal(self, spec: dict[str, Any]) -> str | None:
+        """The ``ETag`` or ``Last-Modified`` of an unpaginated answer (None when the
+        API sends neither, or the spec pages: one page's tag says nothing of the rest)."""
+        self._checked_spec(spec)
+        if (spec.get("pagination") or {"type": "none"}).get("type", "none") != "none":
+            return None
+        client = self._client()
+        try:
+            url = self.url.rstrip("/") + "/" + str(spec["path"]).lstrip("/")
+            response = client.get(url, params=dict(spec.get("params") or {}))
+        finally:
+            client.close()
+        tags = {k.lower(): v for k, v in response.headers.items()}
+        if tags.get("etag"):
+            return f"etag:{tags['etag']}"
+        if tags.get("last-modified"):
+            return f"last-modified:{tags['last-modified']}"
+        return None
+
     def _declared_columns(self, spec: dict[str, Any]) -> list[Column]:
         """Columns for an empty answer, from the spec's ``columns`` (else an error)."""
         declared = spec.get("columns")

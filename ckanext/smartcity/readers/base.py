@@ -183,6 +183,15 @@ class Reader(abc.ABC):
         :raises ReaderError: when the source cannot be reached or read.
         """
 
+    def change_signal(self, spec: dict[str, Any]) -> str | None:
+        """A cheap token that changes whenever the rows of ``spec`` may have changed
+        (ETag/Last-Modified, file size + mtime, a checksum query), or None when the
+        source offers none: then the table is always read again.
+
+        :raises ReaderError: when the source cannot be reached.
+        """
+        return None
+
     def _checked_spec(self, spec: dict[str, Any]) -> None:
         errors = {**self.validate_source(), **self.validate_spec(spec)}
         if errors:

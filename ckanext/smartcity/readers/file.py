@@ -173,6 +173,17 @@ class FileReader(Reader):
             client.close()
         return Path(spool.name), spool
 
+    def change_signal(self, spec: dict[str, Any]) -> str | None:
+        """For a local folder: the chosen file's name, size, mtime and ctime (ctime
+        changes on every write or rename into place, and cannot be set back); None for
+        http sources."""
+        self._checked_spec(spec)
+        if self._scheme() != "file":
+            return None
+        path = self._local(spec["file"])
+        info = path.stat()
+        return f"file:{path.name}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+
     # -- reading ------------------------------------------------------------------
 
     def read(self, spec: dict[str, Any], batch_size: int = 5000) -> Table:

@@ -30,6 +30,8 @@ Decisions:
 """
 from __future__ import annotations
 
+import hashlib
+
 import operator
 import re
 import sqlite3
@@ -76,7 +78,7 @@ class SqlReader(Reader):
     """Rows from one read-only SELECT against a departmental database."""
 
     name = "smartcity_sql"
-    spec_keys: ClassVar[set[str]] = {"query", "statement_timeout_s"}
+    spec_keys: ClassVar[set[str]] = {"query", "statement_timeout_s", "change_query"}
     source_keys: ClassVar[set[str]] = {"password_env", "statement_timeout_s", "connect_timeout_s"}
 
     # -- configuration ------------------------------------------------------------
@@ -126,10 +128,27 @@ class SqlReader(Reader):
         problem = check_select(spec.get("query"), self._backend() or "postgresql")
         if problem:
             errors["query"] = problem
+        if "change_query" in spec:
+            problem = check_select(spec.get("change_query"), self._backend() or "postgresql")
+            if problem:
+                errors["change_query"] = problem
         value = spec.get("statement_timeout_s", 1)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             errors["statement_timeout_s"] = "must be a positive number of seconds"
         return errors
+
+    def change_signal(self, spec: dict[str, Any]) -> str | None:
+        """The rows of the spec's ``change_query`` (a cheap SELECT the department
+        declares, e.g. ``SELECT max(updated_at), count(*) FROM t``), hashed; run like
+        ``query`` (read-only, with the timeout). None without ``change_query``."""
+        if not spec.get("change_query"):
+            return None
+        digest = hashlib.sha256()
+        with self.read({**spec, "query": spec["change_query"]}, batch_size=1000) as table:
+            digest.update(repr([c.name for c in table.columns]).encode())
+            for batch in table.batches():
+                digest.update(repr(batch).encode())
+        return f"sql:{digest.hexdigest()}"
 
     # -- connecting ---------------------------------------------------------------
 

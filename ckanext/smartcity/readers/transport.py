@@ -50,11 +50,15 @@ _CHUNK = 64 * 1024
 class Response:
     """The parts of an HTTP answer the readers use."""
 
-    def __init__(self, url: str, status: int, content_type: str, body: bytes) -> None:
+    def __init__(self, url: str, status: int, content_type: str, body: bytes,
+                 headers: Mapping[str, str] | None = None) -> None:
         self.url = url
         self.status = status
         self.content_type = content_type
         self.body = body
+        #: the answer's ``ETag``/``Last-Modified`` (a change signal), when sent
+        self.headers = {k: v for k, v in (headers or {}).items()
+                        if k.lower() in ("etag", "last-modified")}
 
 
 def _printable(text: str, spaces: bool) -> bool:
@@ -195,7 +199,8 @@ class HttpClient:
                         sink.truncate()
                     body = self._stream(url, response, sink)
                     return Response(response.url, status,
-                                    response.headers.get("Content-Type", ""), body)
+                                    response.headers.get("Content-Type", ""), body,
+                                    response.headers)
                 failure = f"HTTP {status} {response.reason or ''}".strip()
                 if status != 429 and status < 500:
                     raise self._fail(url, failure)
