@@ -127,22 +127,29 @@ class SmartcityHarvester(HarvesterBase):
         completed import (see :mod:`.fingerprint`), created already complete as
         "not modified" (they are not queued)."""
         previous = fp.previous_fingerprints(source_obj.id)
+        # a signal is asked for only where a skip is possible: the last completed import
+        # had one and its dataset is still published (a first harvest asks nothing here;
+        # the import takes the signal itself, before reading)
+        alive = fp.still_published({package for print_, package in previous.values()
+                                    if print_ and package})
         schemas: dict[str, Any] = {}
-        prints = {guid: fp.fingerprint(source_obj, config, spec, reader, schemas)
-                  for guid, spec in wanted.items()}
-        candidates = {guid: previous[guid][1] for guid, print_ in prints.items()
-                      if print_ is not None and guid in previous
-                      and previous[guid][0] == print_ and previous[guid][1]}
-        alive = fp.still_published({p for p in candidates.values() if p})
+        prints: dict[str, str | None] = {}
+        candidates: dict[str, str] = {}
+        for guid, spec in wanted.items():
+            last_print, package = previous.get(guid, (None, None))
+            if last_print and package in alive:
+                prints[guid] = fp.fingerprint(source_obj, config, spec, reader, schemas)
+                if prints[guid] == last_print:
+                    candidates[guid] = package
         now = dt.datetime.utcnow()
         objects: list[HarvestObject] = []
         skipped: list[HarvestObject] = []
         for guid, spec in wanted.items():
             extras = [HarvestObjectExtra(key=STATUS, value="harvest")]
-            if prints[guid] is not None:
+            if prints.get(guid):
                 extras.append(HarvestObjectExtra(key=fp.FINGERPRINT, value=prints[guid]))
             package_id = candidates.get(guid)
-            if package_id in alive:
+            if package_id:
                 skipped.append(HarvestObject(
                     guid=guid, job=harvest_job, content=json.dumps(spec),
                     package_id=package_id, state="COMPLETE", report_status="not modified",
@@ -275,6 +282,13 @@ class SmartcityHarvester(HarvesterBase):
                                 f"readable dataset spec") from None
         source = self._source(source_obj, config, name)
         reader = make_reader(self.reader_name, source_obj.url, config)
+        if not self._get_object_extra(harvest_object, fp.FINGERPRINT):
+            # the content signal is taken before the rows are read: a change while they
+            # are read gives a different signal next time, so it is never skipped
+            print_ = fp.fingerprint(source_obj, config, spec, reader, {})
+            if print_:
+                model.Session.add(HarvestObjectExtra(object=harvest_object,
+                                                     key=fp.FINGERPRINT, value=print_))
         known = {pid for (pid,) in model.Session.query(HarvestObject.package_id)
                  .filter(HarvestObject.guid == harvest_object.guid)
                  .filter(HarvestObject.package_id.isnot(None)).distinct()}

@@ -4,7 +4,9 @@ Source: ``url`` is an SQLAlchemy URL *without* a password
 (``postgresql+psycopg2://reader@db.syt:5432/yte``); config ``password_env`` names the
 environment variable holding it, ``statement_timeout_s`` (default 60) bounds each
 statement and ``connect_timeout_s`` (default 10) the connection. Spec: ``query`` (one
-read-only SELECT, see :mod:`.sqlcheck`) and optionally ``statement_timeout_s``.
+read-only SELECT, see :mod:`.sqlcheck`) and optionally ``statement_timeout_s`` and
+``change_query`` (a cheap read-only SELECT whose rows change whenever the table does,
+e.g. ``SELECT max(updated_at), count(*) FROM t``: the harvest's change signal).
 
 Decisions:
 
