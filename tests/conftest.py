@@ -92,3 +92,13 @@ def build():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture
+def linked_files():
+    """A loopback web server for tables linked by URL (tests/file_server.py): the privacy
+    gate fetches every newly linked CSV/XLSX, so such a URL must really answer."""
+    from file_server import FileServer
+
+    with FileServer() as server:
+        yield server

@@ -13,8 +13,15 @@ background upload loader call too:
 * :func:`check_rows` ``(columns, rows, dataset_dict) -> Checked`` — rows in memory
   (``checked.rows`` are the rows with small counts suppressed).
 
-Errors are ``ValidationError`` keyed by the field to correct (``upload`` of the resource,
-``records``), naming the column and the detector, never a value.
+Resources **linked by URL** (no upload) whose format or extension says they are a table
+(:func:`~ckanext.smartcity.privacy.gate.is_table`) are fetched through the network guard
+(:mod:`ckanext.smartcity.privacy.fetch`, bounded by ``ckanext.smartcity.privacy.fetch_*``)
+and checked like an upload when the write adds the URL or changes it (or its format makes it
+a table for the first time); an unchanged URL is not fetched again. A link that cannot be
+fetched is refused (fails closed), naming the URL's host only.
+
+Errors are ``ValidationError`` keyed by the field to correct (``upload`` or ``url`` of the
+resource, ``records``), naming the column and the detector, never a value.
 """
 from __future__ import annotations
 
@@ -25,15 +32,17 @@ import os
 import shutil
 import tempfile
 from typing import IO, Any, Mapping
+from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
+from ckanext.smartcity.privacy.fetch import FetchError, FetchLimits, fetched, url_name
 from ckanext.smartcity.privacy.gate import (Checked, Verdict, check_file, check_rows,
                                             is_table)
 
 __all__ = ["check_file", "check_rows", "check_package_write", "check_datastore_write",
-           "dataset_for_write", "Checked", "Verdict", "CHECKED"]
+           "dataset_for_write", "fetch_limits", "Checked", "Verdict", "CHECKED"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +50,8 @@ log = logging.getLogger(__name__)
 #: importer): their stored CSV is not scanned a second time.
 CHECKED = "smartcity_privacy_checked"
 _DATASET_KEYS = ("type", "min_cell_size", "count_columns")
+#: ``url_type`` of resources whose content lives in the portal (checked when written)
+_INTERNAL_URL_TYPES = frozenset({"upload", "datastore"})
 
 
 def dataset_for_write(context: Any, data_dict: Mapping[str, Any]) -> dict[str, Any]:
@@ -125,20 +136,83 @@ def _check_upload(resource: dict[str, Any], dataset: Mapping[str, Any]) -> str |
     return None
 
 
-def check_package_write(context: Any, data_dict: dict[str, Any]) -> None:
-    """Gate the uploads among ``data_dict["resources"]`` (package_create/update/patch and
-    the resource actions CKAN runs through them).
+def fetch_limits() -> FetchLimits:
+    """Where and how much the gate may fetch a linked table (``ckanext.smartcity.privacy.
+    fetch_*``; the allow-list defaults to the harvest allow-list plus the portal's host)."""
+    hosts = str(tk.config.get("ckanext.smartcity.privacy.fetch_allowed_hosts") or "")
+    if not hosts.strip():
+        harvest = str(tk.config.get("ckanext.smartcity.harvest.allowed_hosts") or "")
+        own = urlsplit(str(tk.config.get("ckan.site_url") or "")).netloc
+        hosts = " ".join(part for part in (harvest, own) if part)
+    return FetchLimits(
+        allowed_hosts=hosts,
+        max_bytes=int(tk.config.get("ckanext.smartcity.privacy.fetch_max_bytes")
+                      or 104857600),
+        timeout_s=float(tk.config.get("ckanext.smartcity.privacy.fetch_timeout") or 30))
 
-    :raises ValidationError: ``{"resources": [{}, …, {"upload": [message]}]}`` at the
+
+def _is_link_table(resource: Mapping[str, Any]) -> bool:
+    url = str(resource.get("url") or "").strip()
+    if not url or (resource.get("url_type") or "") in _INTERNAL_URL_TYPES:
+        return False
+    return is_table(url_name(url), resource.get("format"))
+
+
+def _needs_fetch(resource: Mapping[str, Any], stored: Mapping[str, Mapping[str, Any]]) -> bool:
+    """A linked table whose URL this write adds or changes (or which was no table before)."""
+    if getattr(resource.get("upload"), "filename", None) or not _is_link_table(resource):
+        return False
+    before = stored.get(str(resource.get("id") or ""))
+    return not (before is not None and _is_link_table(before)
+                and str(before.get("url") or "").strip() == str(resource["url"]).strip()
+                and (before.get("url_type") or "") == (resource.get("url_type") or ""))
+
+
+def _check_link(resource: Mapping[str, Any], dataset: Mapping[str, Any]) -> str | None:
+    """Fetch one linked table and check it; return the refusal message, or None."""
+    url = str(resource["url"]).strip()
+    try:
+        with fetched(url, resource.get("format"), fetch_limits()) as (path, filename):
+            checked = check_file(path, dataset, filename=filename)
+    except FetchError as err:
+        return str(err)
+    return checked.verdict.message if checked.verdict.refused else None
+
+
+def _stored_resources(context: Any, data_dict: Mapping[str, Any], creating: bool
+                      ) -> dict[str, dict[str, Any]]:
+    ref = None if creating else (data_dict.get("id") or data_dict.get("name"))
+    if not ref:
+        return {}
+    try:
+        stored = tk.get_action("package_show")({"ignore_auth": True, "for_view": False},
+                                               {"id": ref})
+    except tk.ObjectNotFound:
+        return {}
+    return {str(r["id"]): r for r in stored.get("resources") or [] if r.get("id")}
+
+
+def check_package_write(context: Any, data_dict: dict[str, Any], *,
+                        creating: bool = False) -> None:
+    """Gate the uploads and the newly linked tables among ``data_dict["resources"]``
+    (package_create/update/patch and the resource actions CKAN runs through them).
+
+    :param creating: ``package_create``: every linked table is new and fetched.
+    :raises ValidationError: ``{"resources": [{}, …, {"upload"|"url": [message]}]}`` at the
         refused resource's position (``resource_create/update`` re-raise it as
-        ``{"upload": [message]}``).
+        ``{"upload": [message]}`` / ``{"url": [message]}``).
     """
     resources = data_dict.get("resources")
     if context.get(CHECKED) or not isinstance(resources, list):
         return
     uploads = [i for i, r in enumerate(resources)
                if isinstance(r, dict) and getattr(r.get("upload"), "filename", None)]
-    if not uploads:
+    links = [i for i, r in enumerate(resources)
+             if isinstance(r, dict) and i not in uploads and _is_link_table(r)]
+    if links:
+        stored = _stored_resources(context, data_dict, creating)
+        links = [i for i in links if _needs_fetch(resources[i], stored)]
+    if not uploads and not links:
         return
     dataset = dataset_for_write(context, data_dict)
     errors: list[dict[str, list[str]]] = [{} for _ in resources]
@@ -149,6 +223,12 @@ def check_package_write(context: Any, data_dict: dict[str, Any]) -> None:
             errors[i] = {"upload": [message]}
             refused = True
             log.warning("privacy gate refused an upload: %s", message)
+    for i in links:
+        message = _check_link(resources[i], dataset)
+        if message:
+            errors[i] = {"url": [message]}
+            refused = True
+            log.warning("privacy gate refused a linked table: %s", message)
     if refused:
         raise tk.ValidationError({"resources": errors})
 

@@ -17,9 +17,12 @@ COLUMNS = [
      "info": {"label": "Số cơ sở y tế", "label_en": "Number of health facilities"}},
 ]
 
+CO_SO_CSV = "ma_xa,so_co_so\r\n20194,12\r\n20197,15\r\n"
+
 
 @pytest.fixture
-def portal(build, clean_datastore, clean_index, with_plugins) -> dict[str, Any]:
+def portal(build, clean_datastore, clean_index, with_plugins, linked_files
+           ) -> dict[str, Any]:
     admin = build.sysadmin()
     user = {"user": admin["name"]}
     org = build.department(admin)
@@ -31,8 +34,8 @@ def portal(build, clean_datastore, clean_index, with_plugins) -> dict[str, Any]:
                             notes_en="Health facilities in operation by commune.",
                             groups=[{"name": pillar["name"]}])
     resource = helpers.call_action("resource_create", user, package_id=dataset["id"],
-                                   name="Cơ sở y tế (CSV)", url="http://127.0.0.1/co-so.csv",
-                                   format="CSV")
+                                   name="Cơ sở y tế (CSV)", format="CSV",
+                                   url=linked_files.put("co-so.csv", CO_SO_CSV))
     helpers.call_action("datastore_create", user, resource_id=resource["id"], force=True,
                         fields=COLUMNS,
                         records=[{"ma_xa": "20194", "so_co_so": 12},

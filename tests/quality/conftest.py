@@ -15,11 +15,13 @@ class LinkServer:
 
     def __init__(self) -> None:
         self.mode = "ok"
+        self.hits = 0
         self.delay = 3.0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self, body: bool) -> None:
+                server.hits += 1
                 if server.mode == "slow":
                     time.sleep(server.delay)
                 status = 404 if server.mode == "missing" else 200

@@ -131,9 +131,16 @@ def test_reachability_follows_the_server_200_then_404_then_silence(build, city, 
     assert page["quality"]["score"] == broken["score"]  # re-indexed after each check
 
 
-def test_a_link_outside_the_allow_list_is_refused_without_connecting(build, city):
+@pytest.mark.ckan_config("ckanext.smartcity.links.allowed_hosts", "localhost")
+def test_a_link_outside_the_allow_list_is_refused_without_connecting(build, city,
+                                                                     link_server):
+    # the privacy gate fetched the table when it was linked (its own allow-list lists
+    # 127.0.0.1); the link check's allow-list names only localhost
+    url = link_server.url("data.csv")
     build.dataset(city["admin"], "health", "ngoai-danh-sach", city["health"],
-                  resources=[{"url": "http://127.0.0.2:9/data.csv", "format": "CSV"}])
+                  resources=[{"url": url, "format": "CSV"}])
     pkg = _show("ngoai-danh-sach")
-    check = reachability.check_dataset(pkg["id"])["http://127.0.0.2:9/data.csv"]
+    hits = link_server.hits
+    check = reachability.check_dataset(pkg["id"])[url]
     assert check["ok"] is False and check["error"].startswith("refused:")
+    assert link_server.hits == hits

@@ -14,11 +14,12 @@ from ckan.tests import helpers
 
 from ckanext.smartcity.codelists import find_admin_units
 
+CO_SO_CSV = "ma_xa,ten_xa,so_co_so\r\n20194,Hải Vân,12\r\n20197,Liên Chiểu,15\r\n"
 CURRENT_COMMUNES = sorted(u.code for u in find_admin_units(level="commune") if u.is_current)
 
 
 @pytest.fixture
-def portal(build, clean_datastore, clean_index, with_plugins):
+def portal(build, clean_datastore, clean_index, with_plugins, linked_files):
     admin = build.sysadmin()
     user = {"user": admin["name"]}
     org = build.department(admin)
@@ -28,8 +29,8 @@ def portal(build, clean_datastore, clean_index, with_plugins):
                          admin_units=CURRENT_COMMUNES)
     two = build.dataset(admin, "health", "giuong-benh", org, admin_units=["20194", "20197"])
     resource = helpers.call_action("resource_create", user, package_id=city["id"],
-                                   name="Cơ sở y tế", url="http://127.0.0.1/co-so.csv",
-                                   format="CSV")
+                                   name="Cơ sở y tế", format="CSV",
+                                   url=linked_files.put("co-so.csv", CO_SO_CSV))
     helpers.call_action("datastore_create", user, resource_id=resource["id"], force=True,
                         fields=[{"id": "ma_xa", "type": "text"},
                                 {"id": "ten_xa", "type": "text"},

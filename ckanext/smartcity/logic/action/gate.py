@@ -34,10 +34,11 @@ DATASTORE_ACTIONS = ["datastore_create", "datastore_upsert"]
 
 @tk.chained_action
 def package_create(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    """``package_create`` with its resources' uploads passed through the privacy gate."""
+    """``package_create`` with its resources' uploads and linked tables passed through the
+    privacy gate."""
     # authorised first: no one learns what the gate finds in a write they may not make
     tk.check_access("package_create", context, data_dict)
-    gate.check_package_write(context, data_dict)
+    gate.check_package_write(context, data_dict, creating=True)
     return next_action(context, data_dict)
 
 
