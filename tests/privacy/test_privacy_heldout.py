@@ -16,7 +16,10 @@ HELDOUT = Path(__file__).resolve().parents[1] / "data" / "privacy" / "heldout"
 CASES = json.loads((HELDOUT / "manifest.json").read_text(encoding="utf-8"))["cases"]
 
 #: ``file[sheet]:column expected X, got Y`` of every held-out miss not fixed (README).
-KNOWN_MISSES: set[str] = {
+KNOWN_MISSES: set[str] = set()
+#: The first run's misses, all fixed afterwards (so the figures after them are no longer a
+#: held-out measure): the README reports the first run.
+FIXED_AFTER_FIRST_RUN = (
     "ho_ngheo_2025.csv:Năm sinh chủ hộ expected pass, got block",
     "ho_phan_anh_1022.csv:Mô tả phương tiện expected block, got pass",
     "kham_benh_tong_hop.csv:Chi phí BHYT chi trả expected pass, got block",
@@ -25,7 +28,7 @@ KNOWN_MISSES: set[str] = {
     "nhin_giong_ma_so.csv:Số lô hàng expected pass, got block",
     "pg_ho_tro_ngan_sach.csv:du_toan_giao expected pass, got block",
     "truong_hoc_typed.xlsx[Danh sách trường]:Hiệu trưởng expected block, got pass",
-}
+)
 
 
 @pytest.fixture(scope="module")

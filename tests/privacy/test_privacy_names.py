@@ -40,6 +40,9 @@ def test_normalise_name(name, tokens):
     ("Biển số xe", "name:licence_plate"), ("license_plate", "name:licence_plate"),
     ("Số tài khoản", "name:bank_account"), ("bank_account", "name:bank_account"),
     ("ma_hoc_sinh", "name:person_id"),
+    # a role as the header holds that person's name (held-out misses, fixed after its run)
+    ("Hiệu trưởng", "name:full_name"), ("Người lập biểu", "name:full_name"),
+    ("nguoi_ky", "name:full_name"), ("Họ tên, năm sinh", "name:full_name"),
 ])
 def test_personal_names_block(name, detector):
     match = detect_name(name)
@@ -64,6 +67,9 @@ def test_look_alikes_match_nothing(name):
     # Counts, totals and rates of an identifier are aggregates.
     ("so_luong_cccd_da_cap", "name:citizen_id"), ("ty_le_bhyt", "name:health_insurance"),
     ("email_count", "name:email"),
+    # Held-out misses fixed after the first run (README).
+    ("Năm sinh chủ hộ", "name:year_of_birth"), ("Chi phí BHYT chi trả", "name:health_insurance"),
+    ("Quỹ BHYT (triệu đồng)", "name:health_insurance"),
 ])
 def test_decided_names_are_info_only(name, detector):
     match = detect_name(name)

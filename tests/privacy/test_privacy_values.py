@@ -104,3 +104,42 @@ def test_batch_shortcuts_agree_with_value_by_value():
                 expected[d] = expected.get(d, 0) + 1
         assert hits == expected, batch
         assert nonempty == sum(1 for v in batch if v is not None and v != "")
+
+
+@pytest.mark.parametrize("value", [
+    "Xe tải biển kiểm soát 43C-123.45 đổ phế thải", "ô tô 43A-12345 đỗ chắn lối",
+    "xe máy 43B1-234.56", "43A-123.45",
+])
+def test_number_plates_match_in_cells_and_text(value):
+    assert classify(value) == "value:licence_plate"
+
+
+@pytest.mark.parametrize("value", [
+    "Công văn số 1234/UBND-ĐT ngày 12/3/2025", "H17.45-250312-0012", "PC05AA0123456",
+    "EE123456789VN", "2025-Q1 kỳ thu", "15/2025/HĐKT", "Kiệt 12A Lê Lợi", "QL1A km 123",
+])
+def test_plate_look_alikes_do_not_match(value):
+    assert classify(value) is None
+
+
+# Held-out misses fixed after the first run (README): money columns and codes of things.
+def test_amounts_starting_84_are_no_phone_in_a_money_column():
+    amounts = [84_912_345_671, 1_250_000_001, 84_935_765_433]
+    assert _verdict("Tổng chi phí KCB (đồng)", amounts) == []
+    assert _verdict("cot_x", amounts)[0][:1] == ("value:phone",)
+    assert _verdict("Tổng chi phí KCB (đồng)", ["0905123456"])[0][0] == "value:phone"
+
+
+def test_budget_amounts_and_insurance_payments_are_quantities():
+    amounts = [48_265_544_763, 49_162_260_421] * 10
+    assert _verdict("du_toan_giao", amounts) == []
+    assert [f[0] for f in _verdict("Chi phí BHYT chi trả", amounts)] == [
+        "name:health_insurance"]
+    assert _verdict("Chi phí BHYT chi trả", amounts)[0][2] == "info"
+
+
+def test_lot_numbers_are_no_passports():
+    lots = ["B1234567", "K7654321"] * 10
+    assert _verdict("Số lô hàng", lots) == []
+    assert _verdict("Số lô hàng", ["0905123456"])[0][0] == "value:phone"
+    assert _verdict("thong_tin", lots)[0][:1] == ("value:passport",)

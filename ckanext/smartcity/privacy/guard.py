@@ -53,9 +53,11 @@ class Guard:
             None if i in self._header_hits else names.detect_name(n)
             for i, n in enumerate(self.column_names)
         ]
-        # money/area/count columns: the ambiguous length classes do not apply (values.py)
+        # money/area/count columns and codes of things: classes that do not apply (values.py)
         self._contexts = [
-            values.QUANTITY if i not in self._header_hits and names.is_quantity(n) else None
+            None if i in self._header_hits
+            else values.QUANTITY if names.is_quantity(n)
+            else values.THING_CODE if names.is_thing_code(n) else None
             for i, n in enumerate(self.column_names)
         ]
         self._hits: list[dict[str, int]] = [{} for _ in self.column_names]

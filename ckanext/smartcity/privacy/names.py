@@ -15,6 +15,13 @@ Vietnamese and English terms. Decisions on look-alikes:
   ``count``, ``total`` …) describes an aggregate, not the identifier: reported as ``info``.
 - ``dia_ban`` (area), ``so_dan`` (population), ``ma_xa`` (commune code), ``ngay_cap_nhat``
   (update date) match nothing.
+- A role as the header (``Hiệu trưởng``, ``Người lập biểu``, ``Người ký``) holds that
+  person's name: ``full_name``.
+- ``Năm sinh chủ hộ`` (the year of birth *of* someone) is a year of birth (``info``) unless
+  the name also says it holds the name (``Họ tên, năm sinh``).
+- Money that health insurance pays or collects (``Chi phí BHYT chi trả``, ``Quỹ BHYT``) is a
+  quantity, not a card number (``info``; :func:`is_quantity`).
+- Codes of things (``Số lô hàng``, ``so_seri``, ``ma_van_don``): :func:`is_thing_code`.
 """
 from __future__ import annotations
 
@@ -23,7 +30,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NameMatch", "NAME_DETECTORS", "normalise_name", "detect_name", "is_quantity"]
+__all__ = ["NameMatch", "NAME_DETECTORS", "normalise_name", "detect_name", "is_quantity",
+           "is_thing_code"]
 
 BLOCK = "block"
 HINT = "hint"
@@ -73,6 +81,9 @@ _RULES: tuple[tuple[str, str, tuple[_S, ...]], ...] = (
         (("chu", "dem"),), (("chu", "su", "dung"),), (("nguoi", "su", "dung"),),
         (("nguoi", "lien", "he"),), (("nguoi", "dai", "dien"),), (("contact", "person"),),
         (("patient", "name"),), (("ten", "giao", "vien"),), (("ten", "sinh", "vien"),),
+        # a role as the header: the column holds that person's name
+        (("hieu", "truong"),), (("hieu", "pho"),), (("nguoi", "lap"),), (("nguoi", "ky"),),
+        (("nguoi", "bao", "cao"),), (("nguoi", "phu", "trach"),), (("prepared", "by"),),
     )),
     ("citizen_id", BLOCK, (
         (("cccd",),), (("cmnd",),), (("cmt",),), (("can", "cuoc"),), (("cancuoc",),),
@@ -220,6 +231,27 @@ _QUANTITY: tuple[tuple[str, ...], ...] = (
     ("so", "luong"), ("tong",), ("nop", "thue"), ("tien", "thue"), ("tax", "paid"),
     ("dau", "tu"), ("investment",), ("salary",), ("income",), ("population",),
     ("luot",), ("loi", "nhuan"), ("tai", "san"), ("profit",), ("assets",),
+    ("du", "toan"), ("giai", "ngan"), ("quyet", "toan"), ("thanh", "tien"), ("chi", "tra"),
+    ("thanh", "toan"),
+)
+# What insurance *pays or collects* is money ("Chi phí BHYT chi trả", "Quỹ BHYT"), not a
+# card number: such a health-insurance name is a quantity column.
+_MONEY_OF: tuple[tuple[str, ...], ...] = (
+    ("chi", "phi"), ("tien",), ("quy",), ("kinh", "phi"), ("chi", "tra"), ("thanh", "toan"),
+    ("vnd",), ("dong",), ("trieu",), ("cost",), ("amount",),
+)
+# Codes of things — lots, serials, waybills, invoices: letter+7-digit and 9-/11-digit
+# tokens there are the thing's code, so no ambiguous (tier B) class applies.
+_THING_CODE: tuple[tuple[str, ...], ...] = (
+    ("lo",), ("lot",), ("seri",), ("serial",), ("van", "don"), ("hoa", "don"),
+    ("container",), ("waybill",), ("invoice",),
+)
+# Direct words for a person's name: "Họ tên, năm sinh" is still a name column.
+_DIRECT_NAME: tuple[tuple[str, ...], ...] = (
+    ("ho", "ten"), ("ho", "va", "ten"), ("hoten",), ("hovaten",), ("ten",), ("name",),
+)
+_YEAR_OF_BIRTH: tuple[tuple[str, ...], ...] = (
+    ("nam", "sinh"), ("birth", "year"), ("year", "of", "birth"),
 )
 # Tax codes: an enterprise's 10-digit code that lost its leading zero in Excel has 9 digits;
 # the ambiguous length classes do not apply (a personal tax code is a 12-digit CCCD, tier A).
@@ -236,11 +268,29 @@ def is_quantity(name: str) -> bool:
     tokens = normalise_name(name)
     if not tokens:
         return False
+    if _insurance_money(tokens):
+        return True
     found = _first_rule(tokens)
     if found is not None:
         return found == ("identifier_hint", HINT) and any(_contains(tokens, t)
                                                         for t in _TAX_CODE)
     return any(_contains(tokens, q) for q in _QUANTITY)
+
+
+def _insurance_money(tokens: tuple[str, ...]) -> bool:
+    return (_first_rule(tokens) == ("health_insurance", BLOCK)
+            and any(_contains(tokens, m) for m in _MONEY_OF))
+
+
+@lru_cache(maxsize=4096)
+def is_thing_code(name: str) -> bool:
+    """True when a column's name says it holds the code of a thing (``Số lô hàng``,
+    ``so_seri``, ``ma_van_don``) and nothing that denotes personal data: the ambiguous
+    (tier B) value classes do not apply."""
+    tokens = normalise_name(name)
+    if not tokens or _first_rule(tokens) not in (None, ("identifier_hint", HINT)):
+        return False
+    return any(_contains(tokens, t) for t in _THING_CODE)
 
 
 @lru_cache(maxsize=4096)
@@ -257,6 +307,12 @@ def detect_name(name: str) -> NameMatch | None:
     if found is None:
         return None
     detector, level = found
+    if _insurance_money(tokens):
+        return NameMatch(f"name:{detector}", INFO)
+    if (detector != "date_of_birth" and any(_contains(tokens, y) for y in _YEAR_OF_BIRTH)
+            and not any(_contains(tokens, n) for n in _DIRECT_NAME)):
+        # "Năm sinh chủ hộ": the year of birth *of* someone, an aggregation dimension
+        return NameMatch("name:year_of_birth", INFO)
     if level == BLOCK and _is_aggregate(tokens):
         return NameMatch(f"name:{detector}", INFO)
     if detector == "address" and any(_contains(tokens, q) for q in _ORG_QUALIFIERS):

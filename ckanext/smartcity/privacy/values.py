@@ -21,6 +21,8 @@ detector                tier  matches (after removing spaces, dots, dashes, pare
 ``value:passport``      B     1 letter + 7 digits (Vietnamese passport)
 ``value:named_id``      A     inside text, after a word naming it (``CMND``, ``CCCD``,
                               ``hộ chiếu``, ``passport``, ``giấy tờ``): any of the above
+``value:licence_plate`` A     a Vietnamese number plate (``43C-123.45``, ``43B1-234.56``,
+                              ``43A-12345``), in a cell or inside text
 ======================  ====  =============================================================
 
 Tier A patterns are specific enough that one match blocks the column. Tier B patterns collide
@@ -45,8 +47,12 @@ letter+7-digit tokens are too common in text otherwise.
 Column context (:func:`scan_values`'s ``context``): in a quantity column — money, area,
 counts, as told by :func:`ckanext.smartcity.privacy.names.is_quantity` (``von_dieu_le``,
 ``dien_tich_m2``, ``doanh_thu`` …) — the ambiguous length classes (``value:cmnd``,
-``value:cccd_numeric``) do not apply: a 9-digit VND amount is not a CMND. A column whose
-name hints at an identifier (``so_giay_to``, ``ma_dinh_danh``) blocks on any match instead.
+``value:cccd_numeric``) do not apply: a 9-digit VND amount is not a CMND; nor does a phone
+number written without its ``0`` or ``+`` (an 11-digit amount starting ``84``). In a column
+of codes of things (:data:`THING_CODE`, by
+:func:`ckanext.smartcity.privacy.names.is_thing_code`: ``Số lô hàng``, ``so_seri``) no tier
+B class applies (lot number ``B1234567`` is not a passport). A column whose name hints at
+an identifier (``so_giay_to``, ``ma_dinh_danh``) blocks on any match instead.
 
 Thresholds (the one place they are defined): tier A blocks on any match; tier B blocks at
 :data:`SHARE_THRESHOLD` of the column's non-empty values, or on any match in a hinted
@@ -68,16 +74,18 @@ from typing import Iterable
 
 __all__ = [
     "TIER_A", "TIER_B", "SHARE_THRESHOLD", "province_codes", "classify", "scan_values",
-    "DETECTORS", "QUANTITY", "normalise",
+    "DETECTORS", "QUANTITY", "THING_CODE", "normalise",
 ]
 
 SHARE_THRESHOLD = 0.5
 TIER_A = frozenset({"value:cccd", "value:phone", "value:email", "value:bhyt",
-                    "value:named_id"})
+                    "value:named_id", "value:licence_plate"})
 TIER_B = frozenset({"value:cccd_numeric", "value:cmnd", "value:passport"})
 DETECTORS = tuple(sorted(TIER_A | TIER_B))
 #: ``context`` of a money/area/count column: the ambiguous length classes do not apply.
 QUANTITY = "quantity"
+#: ``context`` of a column of codes of things (lots, serials): no tier B class applies.
+THING_CODE = "thing_code"
 _AMBIGUOUS = frozenset({"value:cmnd", "value:cccd_numeric"})
 
 # Mobile prefixes after the leading 0 (Viettel, VinaPhone, MobiFone, Vietnamobile, Gmobile,
@@ -97,7 +105,8 @@ _PASSPORT = re.compile(r"[A-Z][0-9]{7}")
 # text in one C-level scan, and single values in the loop.
 _INVISIBLE = "\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
 _CANDIDATE = re.compile(
-    rf"[@\uff20\ufe6b]|\d(?:[\s.\-()/{_INVISIBLE}]{{0,3}}\d){{5}}")
+    rf"[@\uff20\ufe6b]|\d(?:[\s.\-()/{_INVISIBLE}]{{0,3}}\d){{5}}"
+    r"|\d\d-?[A-Z][A-Z0-9]?[-\s.]?\d{3}")
 _STRIP_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 _INTEGRAL_TEXT = re.compile(r"[0-9]+\.0+")
 # Identifiers inside free text; boundaries keep them from firing inside longer numbers/codes.
@@ -113,6 +122,9 @@ _IN_TEXT_NAMED = re.compile(
     r"(?:cmnd|cmt|cccd|chứng minh(?: nhân dân)?|căn cước|hộ chiếu|passport|giấy tờ)"
     r"\s*(?:số|so|no\.?|number)?\s*[:#]?\s*([A-Za-z]?\d(?:[ .\-]?\d){6,11})(?![\w])",
     re.IGNORECASE)
+# Number plates: 2-digit place code, series (1 letter, + a letter or digit), 4–5 digits.
+_IN_TEXT_PLATE = re.compile(
+    r"(?<![\w\-/.])[1-9]\d-?[A-Z][A-Z0-9]?[-\s.]{0,2}(?:\d{3}\.?\d{2}|\d{4})(?![\w\-/])")
 # Decimal digits of every script (Arabic-Indic, Devanagari …) that NFKC leaves alone.
 _DIGIT_MAP: dict[int, str] = {}
 
@@ -181,6 +193,8 @@ def _in_text(s: str) -> str | None:
                 return wanted[0]
     if _IN_TEXT_BHYT.search(s):
         return "value:bhyt"
+    if _IN_TEXT_PLATE.search(s):
+        return "value:licence_plate"
     for match in _IN_TEXT_NAMED.finditer(s):
         # an ID number the text itself names ("CMND số …", "hộ chiếu …"): any match blocks
         token = match.group(1).upper().translate(_SEPARATORS)
@@ -248,6 +262,14 @@ def classify(value: object) -> str | None:
     return None
 
 
+def _bare_number(value: object) -> bool:
+    """A number written without the ``0`` or ``+`` a phone number starts with."""
+    if type(value) is not str:
+        return True
+    text = normalise(value).strip()  # type: ignore[arg-type]
+    return text[:1] not in ("0", "+", "(")
+
+
 def scan_values(values: Iterable[object], hits: dict[str, int],
                 context: str | None = None) -> int:
     """Classify every value, adding match counts to ``hits``; return the non-empty count.
@@ -276,6 +298,8 @@ def scan_values(values: Iterable[object], hits: dict[str, int],
     nonempty = 0
     candidate = _CANDIDATE.search
     quantity = context == QUANTITY
+    dropped = (_AMBIGUOUS if quantity else TIER_B if context == THING_CODE
+               else frozenset())
     for v in values:
         if v is None:
             continue
@@ -295,6 +319,9 @@ def scan_values(values: Iterable[object], hits: dict[str, int],
         else:
             nonempty += 1
             det = classify(v)
-        if det is not None and not (quantity and det in _AMBIGUOUS):
-            hits[det] = hits.get(det, 0) + 1
+        if det is None or det in dropped:
+            continue
+        if quantity and det == "value:phone" and _bare_number(v):
+            continue  # 84 912 345 678 VND: an amount, no phone is written without 0 or +
+        hits[det] = hits.get(det, 0) + 1
     return nonempty
