@@ -1,7 +1,9 @@
 """Network and file-system guard for harvest sources (no CKAN imports).
 
 Every connection a reader makes goes through :func:`check_url` first, and every
-``file://`` source through :func:`check_file_path`.
+``file://`` source through :func:`check_file_path`. The link check
+(``quality/reachability.py``) and the privacy gate's fetch of linked tables
+(``privacy/fetch.py``) use the same :func:`session`, each with its own allow-list.
 
 Decisions:
 
@@ -191,7 +193,7 @@ def check_url(url: str, allowed_hosts: str, *, schemes: frozenset[str] | None = 
         if kind is not None:
             what = "is" if literal is not None else "resolves to"
             raise Refused(f"host {shown} {what} a {kind} address and is not in the allow-list")
-    raise Refused(f"host {shown} is not in the allow-list of harvest hosts")
+    raise Refused(f"host {shown} is not in the allow-list")
 
 
 def check_file_path(path: str | os.PathLike[str], file_roots: str) -> Path:
