@@ -35,6 +35,7 @@ from ckanext.smartcity.codelists import (
 from ckanext.smartcity.privacy.record import PrivacyReport
 from ckanext.smartcity.unit_picker import smartcity_admin_unit_picker  # noqa: F401
 from ckanext.smartcity.licenses import smartcity_license_options
+from ckanext.smartcity.uploads.page import smartcity_upload_status  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ __all__ = [
     "smartcity_codelist_choices",
     # the dataset form's licence choices in the page's language (owned by licenses/)
     "smartcity_license_options",
+    # the DataStore load of an uploaded table on its resource page (owned by uploads/)
+    "smartcity_upload_status",
 ]
 
 #: The six pillars of the smart-city programme (one definition: domains.py).

@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.smartcity import harvest_sources, licenses, quality, search
+from ckanext.smartcity.uploads import hooks as upload_hooks
 from ckanext.smartcity.logic import action, auth
 
 
@@ -68,9 +69,12 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
         search_results = search.after_dataset_search(search_results, search_params)
         return licenses.localise_search(search_results)
 
-    # IPackageController (the quality score after every write: quality/)
+    # IPackageController: the quality score after every write (quality/); new uploaded
+    # tables queued for the DataStore (uploads/hooks.py)
     def after_dataset_create(self, context, pkg_dict):
+        upload_hooks.after_write(context, pkg_dict)
         quality.after_write(context, pkg_dict)
 
     def after_dataset_update(self, context, pkg_dict):
+        upload_hooks.after_write(context, pkg_dict)
         quality.after_write(context, pkg_dict)

@@ -11,6 +11,7 @@ from ckanext.smartcity.cli.privacy import privacy_scan
 from ckanext.smartcity.cli.quality import links, quality_refresh, quality_report
 from ckanext.smartcity.cli.sources import sources
 from ckanext.smartcity.explore.cli import views
+from ckanext.smartcity.uploads.cli import uploads
 
 
 @click.group(short_help="Smart-city portal commands / Lệnh của cổng dữ liệu")
@@ -25,3 +26,4 @@ smartcity.add_command(views)
 smartcity.add_command(quality_report)
 smartcity.add_command(quality_refresh)
 smartcity.add_command(links)
+smartcity.add_command(uploads)

@@ -10,6 +10,7 @@ from ckanext.smartcity.logic.action.codelists import smartcity_admin_units
 from ckanext.smartcity.logic.action.explore import smartcity_chart_data, smartcity_map_data
 from ckanext.smartcity.logic.action.harvest import smartcity_harvest_summary
 from ckanext.smartcity.logic.action.quality import smartcity_quality_report
+from ckanext.smartcity.logic.action.uploads import smartcity_upload_status
 
 
 def get_actions() -> dict[str, Any]:
@@ -21,6 +22,7 @@ def get_actions() -> dict[str, Any]:
         "smartcity_map_data": smartcity_map_data,
         "smartcity_chart_data": smartcity_chart_data,
         "smartcity_quality_report": smartcity_quality_report,
+        "smartcity_upload_status": smartcity_upload_status,
     }
     if p.plugin_loaded("datastore"):
         # automatic table/map/chart views after every way data arrives (explore/auto_views.py)

@@ -1,0 +1,194 @@
+"""Uploads load like harvests: a CSV/XLSX uploaded to a city dataset is queued on CKAN's
+jobs queue when the write commits, and CKAN's own jobs worker (run here in burst mode,
+without forking) reads, gates, types and loads it into the DataStore with a vi/en
+dictionary and a preview; a failed load keeps the previous table; a refused upload is
+never stored, queued or loaded."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+from ckan.lib import jobs
+from ckan.tests import factories, helpers
+
+PLUGINS = ("smartcity scheming_datasets scheming_organizations scheming_groups datastore "
+           "datatables_view smartcity_map smartcity_chart")
+pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+              pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_index",
+                                      "clean_queues", "with_test_worker")]
+
+CLEAN = ("ma_xa,nam,so_ca\r\n"
+         "20194,2025,12\r\n20197,2025,3\r\n20200,2025,40\r\n20203,2025,25\r\n")
+LEAKY = "ma_xa,ho_ten,so_cccd\r\n20194,Nguyễn Văn An,048095001234\r\n"
+
+
+@pytest.fixture
+def storage(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setitem(tk.config, "ckan.storage_path", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def user() -> dict:
+    return {"user": factories.Sysadmin()["name"]}
+
+
+@pytest.fixture
+def dataset(user) -> dict:
+    org = factories.Organization()
+    return helpers.call_action(
+        "package_create", dict(user), type="health", name="ca-benh-tai-len",
+        title="Ca bệnh theo xã", owner_org=org["id"], update_frequency="annual",
+        admin_units=["20194"], data_classification="open", personal_data="aggregated",
+        min_cell_size=5, count_columns="so_ca",
+        temporal_start="2025-01-01", temporal_end="2025-12-31")
+
+
+def _csv(text: str, name: str = "ca_benh.csv") -> FileStorage:
+    return FileStorage(io.BytesIO(text.encode("utf-8-sig")), filename=name)
+
+
+def _xlsx(rows: list[tuple], name: str = "ho_ngheo.xlsx") -> FileStorage:
+    book = Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return FileStorage(out, filename=name)
+
+
+def _queued(resource_id: str) -> list:
+    return [j for j in jobs.get_queue().jobs
+            if j.func_name.endswith("load_upload") and j.args[0] == resource_id]
+
+
+def _work() -> None:
+    jobs.Worker(["default"]).work(burst=True)
+
+
+def _status(resource_id: str, user: dict | None = None) -> dict:
+    return helpers.call_action("smartcity_upload_status", dict(user or {}), id=resource_id)
+
+
+def _rows(resource_id: str) -> list[dict]:
+    return helpers.call_action("datastore_search", {"ignore_auth": True},
+                               resource_id=resource_id, sort="_id")["records"]
+
+
+def test_an_uploaded_csv_is_queued_then_loaded_by_the_jobs_worker(storage, user, dataset):
+    resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                                   name="Ca bệnh 2025", upload=_csv(CLEAN))
+    assert _status(resource["id"], user)["state"] == "queued"
+    assert len(_queued(resource["id"])) == 1
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("datastore_info", {"ignore_auth": True}, id=resource["id"])
+
+    _work()
+
+    state = _status(resource["id"], user)
+    assert state["state"] == "loaded" and state["rows"] == 4, state
+    assert state["privacy"]["rows_checked"] == 4
+    rows = _rows(resource["id"])
+    assert [r["ma_xa"] for r in rows] == ["20194", "20197", "20200", "20203"]
+    # so_ca is a count column with k=5: 3 hidden, and one more cell to protect it
+    assert sum(r["so_ca"] is None for r in rows) >= 1 and rows[1]["so_ca"] is None
+    info = helpers.call_action("datastore_info", {"ignore_auth": True}, id=resource["id"])
+    fields = {f["id"]: f for f in info["fields"]}
+    assert fields["nam"]["type"] == "int8" and fields["ma_xa"]["type"] == "text"
+    assert fields["ma_xa"]["info"]["label"] == "Mã xã, phường"
+    assert fields["ma_xa"]["info"]["label_en"] == "Commune code"
+    shown = helpers.call_action("resource_show", id=resource["id"])
+    assert shown["datastore_active"] is True
+    views = helpers.call_action("resource_view_list", id=resource["id"])
+    assert "datatables_view" in {v["view_type"] for v in views}
+    # the dataset carries the guard's report of its one uploaded table
+    pkg = helpers.call_action("package_show", id=dataset["id"])
+    assert pkg["privacy_report"]["rows_checked"] == 4
+    # the loader's own writes queue nothing more
+    assert _queued(resource["id"]) == []
+
+
+def test_an_xlsx_with_vietnamese_headers_gets_ids_and_a_bilingual_dictionary(
+        storage, user, dataset):
+    resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                                   name="Hộ nghèo", upload=_xlsx([
+                                       ("Mã xã", "Năm", "Số hộ nghèo", "Tỷ lệ (%)"),
+                                       ("20194", 2025, 120, 1.5),
+                                       ("20197", 2025, 80, 0.75)]))
+    _work()
+    assert _status(resource["id"], user)["state"] == "loaded"
+    info = helpers.call_action("datastore_info", {"ignore_auth": True}, id=resource["id"])
+    fields = {f["id"]: f for f in info["fields"]}
+    assert list(fields) == ["ma_xa", "nam", "so_ho_ngheo", "ty_le"]
+    assert fields["so_ho_ngheo"]["info"]["label"] == "Số hộ nghèo"
+    assert fields["so_ho_ngheo"]["info"]["label_en"] == "Poor households"
+    assert fields["ty_le"]["type"] == "float8"
+    found = helpers.call_action("datastore_search", {"ignore_auth": True},
+                                resource_id=resource["id"], filters={"ma_xa": "20197"})
+    assert found["records"][0]["so_ho_ngheo"] == 80
+
+
+def test_a_failed_load_keeps_the_previous_table_and_says_where(storage, user, dataset):
+    resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                                   name="Ca bệnh", upload=_csv(CLEAN))
+    _work()
+    before = _rows(resource["id"])
+    # the type of `nam` is inferred from the first 5,000 rows; line 5,003 does not fit
+    body = "".join(f"2{i:04d},2025,{10 + i % 7}\r\n" for i in range(5001))
+    helpers.call_action("resource_update", dict(user), id=resource["id"],
+                        upload=_csv("ma_xa,nam,so_ca\r\n" + body + "20999,không rõ,9\r\n"))
+    assert _status(resource["id"], user)["state"] == "queued"
+    _work()
+    state = _status(resource["id"], user)
+    assert state["state"] == "failed", state
+    assert state["message"].startswith("ca_benh.csv: không đọc được tệp / the file could not "
+                                       "be read: line 5003, column 'nam'"), state["message"]
+    assert "không rõ" not in state["message"]
+    assert _rows(resource["id"]) == before
+    # the public sees the state, not the reason
+    assert "message" not in _status(resource["id"], {"user": "", "ignore_auth": False})
+
+
+def test_a_refused_upload_is_not_stored_queued_or_loaded(storage, user, dataset):
+    resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                                   name="Ca bệnh", upload=_csv(CLEAN))
+    _work()
+    before = _rows(resource["id"])
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("resource_update", dict(user), id=resource["id"],
+                            upload=_csv(LEAKY))
+    assert "so_cccd" in str(err.value.error_dict)
+    assert _queued(resource["id"]) == []
+    assert _status(resource["id"], user)["state"] == "loaded"
+    assert _rows(resource["id"]) == before
+
+
+def test_uploads_to_other_datasets_and_links_are_not_queued(storage, user, dataset):
+    org = factories.Organization()
+    plain = helpers.call_action("package_create", dict(user), name="khong-phai-thanh-pho",
+                                owner_org=org["id"])
+    other = helpers.call_action("resource_create", dict(user), package_id=plain["id"],
+                                name="x", upload=_csv(CLEAN))
+    pdf = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                              name="báo cáo", upload=FileStorage(io.BytesIO(b"%PDF-1.4"),
+                                                                 filename="bao_cao.pdf"))
+    for resource in (other, pdf):
+        assert _queued(resource["id"]) == []
+        with pytest.raises(tk.ObjectNotFound):
+            _status(resource["id"], user)
+
+
+def test_the_cli_loads_a_resource_in_process(storage, user, dataset, cli):
+    from ckanext.smartcity.cli import smartcity
+    resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                                   name="Ca bệnh", upload=_csv(CLEAN))
+    result = cli.invoke(smartcity, ["uploads", "load", resource["id"]])
+    assert result.exit_code == 0, result.output
+    assert f"{resource['id']}: loaded" in result.output
+    assert len(_rows(resource["id"])) == 4
