@@ -1,17 +1,20 @@
 """A department officer (editor of Sở Y tế) in the browser: logs in through the form,
 publishes a health dataset (errors explained in Vietnamese first, then valid), uploads its
-file (a table with an identifier refused, the aggregated one accepted), and saves a harvest
-source's edit form unchanged without changing the source."""
+file (a table with an identifier refused, the aggregated one accepted), sees it loaded into
+the DataStore by the jobs worker (preview, dictionary; a refused replacement keeps the rows),
+and saves a harvest source's edit form unchanged without changing the source."""
 from __future__ import annotations
 
 import json
 import secrets
+from pathlib import Path
 
 import pytest
 import requests
 
 from . import declared
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".test" / "screenshots"
 DEPARTMENT = "so-y-te"
 SOURCE = "so-y-te-api"
 DATASET = "giuong-benh-theo-xa-e2e"
@@ -149,6 +152,80 @@ def test_officer_publishes_a_health_dataset_through_the_form(portal, officer, br
     assert download.content.decode("utf-8-sig") == AGGREGATED
     for lang in ("", "/en"):
         assert requests.get(f"{portal.url}{lang}/health/{DATASET}", timeout=60).status_code == 200
+
+
+def _load_state(portal, resource_id: str, wanted: str, timeout: float = 180) -> dict:
+    """The upload's load record once it reached ``wanted`` (the portal's jobs worker runs
+    the load in the background)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        state = portal.action("smartcity_upload_status", {"id": resource_id})
+        if state["state"] == wanted or time.monotonic() > deadline:
+            assert state["state"] == wanted, state
+            return state
+        time.sleep(1)
+
+
+def test_the_uploaded_table_is_loaded_into_the_datastore_and_kept_on_a_refused_update(
+        portal, officer, browser, tmp_path):
+    """Continues the dataset of the test above: its upload, loaded by the jobs worker, has
+    a preview and a dictionary; a replacement with identifiers is refused in the form and
+    the published rows stay."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    [resource] = portal.action("package_show", {"id": DATASET})["resources"]
+    loaded = _load_state(portal, resource["id"], "loaded")
+    assert loaded["rows"] == 3 and loaded["privacy"]["rows_checked"] == 3
+    anonymous = portal.action("datastore_search", {"resource_id": resource["id"],
+                                                   "sort": "ma_xa"}, token=None)
+    assert [r["so_giuong_benh"] for r in anonymous["records"]] == [120, 85, 40]
+    labels = {f["id"]: f.get("info", {}) for f in anonymous["fields"]}
+    assert labels["ma_xa"]["label"] == "Mã xã, phường"
+    assert labels["so_giuong_benh"]["label_en"] == "Hospital beds"
+
+    page = f"{portal.url}/health/{DATASET}/resource/{resource['id']}"
+    browser.get(page)  # anonymous first: state and rows, a preview, no reasons
+    status = browser.find_element(By.CSS_SELECTOR, ".smartcity-upload-status")
+    assert status.get_attribute("data-state") == "loaded"
+    assert "Đã nạp vào DataStore" in status.text and "3 dòng" in status.text
+    frame = WebDriverWait(browser, 60).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, "iframe[src*='/view/']")))
+    browser.switch_to.frame(frame)
+    # headers are the dictionary's labels (DataTables writes their spaces as &nbsp;)
+    WebDriverWait(browser, 60).until(lambda d: "Mã xã, phường" in d.find_element(
+        By.TAG_NAME, "thead").text.replace("\xa0", " "))
+    WebDriverWait(browser, 60).until(lambda d: "120" in d.find_element(
+        By.TAG_NAME, "tbody").text)
+    browser.switch_to.default_content()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.set_window_size(1280, 1400)
+    browser.save_screenshot(str(SCREENSHOTS / "resource-uploaded-loaded-vi.png"))
+    browser.get(f"{portal.url}/en/health/{DATASET}/resource/{resource['id']}")
+    assert "Loaded into the DataStore" in browser.find_element(
+        By.CSS_SELECTOR, ".smartcity-upload-status").text
+
+    _login(browser, portal, officer, f"/health/{DATASET}/resource/{resource['id']}/edit")
+    browser.get(f"{portal.url}/health/{DATASET}/resource/{resource['id']}/edit")
+    browser.execute_script("document.querySelectorAll('.btn-remove-url').forEach("
+                           "b => b.click());")
+    leaky = tmp_path / "giuong_benh_moi.csv"
+    leaky.write_text(WITH_PHONES, encoding="utf-8")
+    _choose_file(browser, str(leaky))
+    _click(browser, "form#resource-edit button[name=save]")
+    WebDriverWait(browser, 60).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".error-explanation, .error-block")))
+    assert "so_dien_thoai" in browser.page_source or "ho_ten" in browser.page_source
+    assert "0905123456" not in browser.page_source
+    after = portal.action("datastore_search", {"resource_id": resource["id"],
+                                               "sort": "ma_xa"}, token=None)
+    assert after["records"] == anonymous["records"]
+    assert portal.action("smartcity_upload_status", {"id": resource["id"]})["state"] == "loaded"
+    shown = portal.action("resource_show", {"id": resource["id"]})
+    assert shown["url"] == resource["url"] and shown.get("size") == resource.get("size")
 
 
 def _source_state(portal) -> dict[str, object]:
