@@ -25,7 +25,8 @@ graceful_timeout = 5  # Ctrl-C on the demo: in-flight requests get 5 s, then wor
 
 
 def on_starting(server: object) -> None:
-    """Build CKAN's web assets once, in the master, before any worker forks.
+    """Build CKAN's web assets and JavaScript translations once, in the master, before any
+    worker forks.
 
     Otherwise each worker builds them on its first page, and two workers creating the same
     folder under `ckan.storage_path` at once make one of those pages answer 500 (webassets
@@ -33,3 +34,9 @@ def on_starting(server: object) -> None:
     ckan = Path(sys.executable).with_name("ckan")
     subprocess.run([str(ckan), "-c", os.environ["CKAN_INI"], "asset", "build"], check=True,
                    stdout=subprocess.DEVNULL)
+    # The strings of CKAN's JavaScript modules ("Add Filter", "Show more", the table
+    # preview's buttons) come from /api/i18n/<lang>, which serves files only `ckan run` or
+    # this command builds (from CKAN's and the portal's catalogues): without it every
+    # JavaScript string stays English under gunicorn.
+    subprocess.run([str(ckan), "-c", os.environ["CKAN_INI"], "translation", "js"],
+                   check=True, stdout=subprocess.DEVNULL)
