@@ -189,9 +189,14 @@ def test_the_uploaded_table_is_loaded_into_the_datastore_and_kept_on_a_refused_u
 
     page = f"{portal.url}/health/{DATASET}/resource/{resource['id']}"
     browser.get(page)  # anonymous first: state and rows, a preview, no reasons
+    assert "Health" not in browser.title and "Bộ dữ liệu y tế" in browser.title
     status = browser.find_element(By.CSS_SELECTOR, ".smartcity-upload-status")
     assert status.get_attribute("data-state") == "loaded"
     assert "Đã nạp vào DataStore" in status.text and "3 dòng" in status.text
+    # CKAN's JavaScript strings in Vietnamese too (gunicorn builds /api/i18n/vi first)
+    WebDriverWait(browser, 60).until(lambda d: "Thêm bộ lọc" in d.find_element(
+        By.TAG_NAME, "body").text)
+    assert "Add Filter" not in browser.find_element(By.TAG_NAME, "body").text
     frame = WebDriverWait(browser, 60).until(ec.presence_of_element_located(
         (By.CSS_SELECTOR, "iframe[src*='/view/']")))
     browser.switch_to.frame(frame)
