@@ -187,9 +187,10 @@ def test_the_uploaded_table_is_loaded_into_the_datastore_and_kept_on_a_refused_u
     assert labels["ma_xa"]["label"] == "Mã xã, phường"
     assert labels["so_giuong_benh"]["label_en"] == "Hospital beds"
 
+    browser.get(f"{portal.url}/health/{DATASET}")  # the page title names the type in vi
+    assert "Health" not in browser.title and "Dữ liệu y tế" in browser.title, browser.title
     page = f"{portal.url}/health/{DATASET}/resource/{resource['id']}"
     browser.get(page)  # anonymous first: state and rows, a preview, no reasons
-    assert "Health" not in browser.title and "Bộ dữ liệu y tế" in browser.title
     status = browser.find_element(By.CSS_SELECTOR, ".smartcity-upload-status")
     assert status.get_attribute("data-state") == "loaded"
     assert "Đã nạp vào DataStore" in status.text and "3 dòng" in status.text
