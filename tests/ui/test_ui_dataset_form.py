@@ -123,7 +123,8 @@ def _submit(driver) -> None:
     _click(driver, "form#dataset-edit button[name=save]")
 
 
-def test_health_form_explains_errors_in_vietnamese_then_publishes(server, browser, officer):
+def test_health_form_explains_errors_in_vietnamese_then_publishes(server, browser, officer,
+                                                                  linked_files):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -174,14 +175,25 @@ def test_health_form_explains_errors_in_vietnamese_then_publishes(server, browse
     _submit(browser)
     wait.until(lambda d: "/resource/new" in d.current_url)
 
-    # the resource stage: a link to the CSV, then finish
-    browser.execute_script(
-        "const link = document.getElementById('resource-link-button'); if (link) link.click();"
-        "const url = document.querySelector('input[name=url]'); url.value = arguments[0];",
-        "https://opendata.danang.gov.vn/co-so-y-te.csv")
+    # the resource stage: a link to the department's CSV (the privacy gate fetches it from
+    # its loopback server) — one with a phone number in a note is refused on the URL field,
+    # then the aggregated one is published
+    link = ("const link = document.getElementById('resource-link-button'); if (link) link.click();"
+            "const url = document.querySelector('input[name=url]'); url.value = arguments[0];")
+    leaky = linked_files.put("ghi-chu.csv", "ma_xa,so_co_so,ghi_chu\r\n"
+                             "20194,12,gọi chị Lan 0935 765 432\r\n")
+    browser.execute_script(link, leaky)
+    _set(browser, "field-name", "Danh sách cơ sở y tế (CSV)")
+    _click(browser, "button[name=save][value=go-metadata]")
+    wait.until(lambda d: "dữ liệu cá nhân" in d.page_source)
+    assert "ghi_chu" in browser.page_source and "0935" not in browser.page_source
+    assert "/resource/new" in browser.current_url
+    clean = linked_files.put("co-so-y-te.csv", "ma_xa,so_co_so\r\n20194,12\r\n")
+    browser.execute_script(link, clean)
     _set(browser, "field-name", "Danh sách cơ sở y tế (CSV)")
     _click(browser, "button[name=save][value=go-metadata]")
     wait.until(lambda d: d.current_url.rstrip("/").endswith("/health/co-so-y-te-bieu-mau"))
+    assert linked_files.requests == ["/files/ghi-chu.csv", "/files/co-so-y-te.csv"]
 
     page = browser.page_source
     assert "Cơ sở y tế theo xã (biểu mẫu)" in page
