@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import logging
@@ -17,6 +18,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 
 import ckan.model as model
+from ckan.lib import search
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
@@ -46,6 +48,22 @@ def make_reader(reader_name: str, url: str, config: dict[str, Any]) -> Reader:
     return reader_class(url, config, env=options.secret_env(),
                         allowed_hosts=options.allowed_hosts(),
                         file_roots=options.file_roots(), **extra)
+
+
+_parsed: dict[str, tuple[str, dict[str, Any]]] = {}
+
+
+def _job_config(source_obj: Any) -> dict[str, Any]:
+    """The source config without its list of datasets (each object carries its own spec),
+    parsed once per config text (so once per job, not once per object); a fresh copy for
+    every caller."""
+    text = source_obj.config or ""
+    kept = _parsed.get(source_obj.id)
+    if kept is None or kept[0] != text:
+        config = parse_config(text)
+        config.pop("datasets", None)
+        kept = _parsed[source_obj.id] = (text, config)
+    return copy.deepcopy(kept[1])
 
 
 def guid_for(source_id: str, name: str) -> str:
@@ -165,7 +183,42 @@ class SmartcityHarvester(HarvesterBase):
         return True
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
-        """Publish (or withdraw) one dataset; ``"unchanged"`` when nothing changed."""
+        """Publish (or withdraw) one dataset; ``"unchanged"`` when nothing changed.
+
+        Datasets are indexed without a Solr commit each; the import that finds no other
+        object of its job still waiting or running commits the index once for the job
+        (see :meth:`_commit_index_if_last`)."""
+        result: bool | str = False
+        try:
+            result = self._import_stage(harvest_object)
+        finally:
+            self._commit_index_if_last(harvest_object, result)
+        return result
+
+    def _commit_index_if_last(self, harvest_object: HarvestObject,
+                              result: bool | str) -> None:
+        """Record this object's end state (what ckanext-harvest sets right after), then,
+        when no object of the job is still waiting or running, commit the Solr index.
+
+        Each import commits its own state before it counts the others, so of two
+        consumers finishing together the later count sees both: at least one commits."""
+        try:
+            model.Session.rollback()
+            if sa.inspect(harvest_object).detached:
+                model.Session.add(harvest_object)
+            harvest_object.state = "COMPLETE" if result else "ERROR"
+            model.Session.commit()
+            pending = (model.Session.query(HarvestObject.id)
+                       .filter(HarvestObject.harvest_job_id == harvest_object.harvest_job_id)
+                       .filter(HarvestObject.state.notin_(("COMPLETE", "ERROR")))
+                       .limit(1).count())
+            if not pending:
+                search.commit()
+        except Exception as err:  # noqa: BLE001 - the next commit makes them visible
+            log.error("index commit after %s failed (%s)", harvest_object.guid,
+                      type(err).__name__)
+
+    def _import_stage(self, harvest_object: HarvestObject) -> bool | str:
         source_obj = harvest_object.source or harvest_object.job.source
         name = self._source_name(source_obj)
         guid = harvest_object.guid
@@ -276,7 +329,7 @@ class SmartcityHarvester(HarvesterBase):
                 name: str) -> bool | str:
         try:
             spec = json.loads(harvest_object.content or "")
-            config = parse_config(source_obj.config)
+            config = _job_config(source_obj)
         except (ValueError, ConfigError):
             raise ImportFailure(f"{name}: harvest object {harvest_object.id} has no "
                                 f"readable dataset spec") from None
@@ -295,7 +348,8 @@ class SmartcityHarvester(HarvesterBase):
         outcome, package_id = import_spec(
             reader, spec, source, batch_size=options.batch_size(), known_ids=known,
             before_write=lambda package_id: self._link_before_write(harvest_object,
-                                                                    package_id))
+                                                                    package_id),
+            defer_index=True)
         if outcome == "unchanged":
             # not made current (the publishing object stays so), but linked: the next
             # gather compares its fingerprint against this dataset

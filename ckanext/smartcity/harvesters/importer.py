@@ -178,14 +178,15 @@ def _owned(existing: dict[str, Any], source: Source, known_ids: set[str]) -> boo
 
 def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
                 batch_size: int, known_ids: set[str] | None = None,
-                before_write: Callable[[str], None] | None = None
-                ) -> tuple[str, str | None]:
+                before_write: Callable[[str], None] | None = None,
+                defer_index: bool = False) -> tuple[str, str | None]:
     """Import one spec; ``("unchanged", id)``, ``("published", id)``.
 
     ``known_ids``: ids of datasets earlier harvest objects of this guid published.
     ``before_write``: called with the dataset id (chosen here for a new dataset) just
     before the dataset is written, in the same database transaction — the harvester links
     its harvest object there so that the dataset is indexed with its harvest source.
+    ``defer_index``: no Solr commit for this dataset (see :func:`publish.publish`).
 
     :raises ImportFailure: naming the source and the cause; nothing was written.
     """
@@ -226,7 +227,8 @@ def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
                       prepared.plan.datastore_fields(), prepared.csv.sha256,
                       prepared.csv.rows)
         try:
-            package_id = publish(dataset, table, source.user, existing)
+            package_id = publish(dataset, table, source.user, existing,
+                                 defer_index=defer_index)
         except (PublishError, DataStoreLoadError) as err:
             raise ImportFailure(f"{source.name}: {spec['name']}: công bố thất bại, dữ liệu "
                                 f"đã công bố giữ nguyên / publishing failed, nothing "

@@ -78,6 +78,23 @@ def _context(user: str, **extra: Any) -> dict[str, Any]:
             PROVENANCE_WRITER: True, **extra}
 
 
+def _write(action: str, data: dict[str, Any], user: str, defer_index: bool) -> str:
+    """``package_create``/``package_update`` → the dataset id.
+
+    ``defer_index``: written and indexed as CKAN itself does (the index update before the
+    database commit, so a failing Solr leaves nothing written) but without a Solr commit
+    per dataset; the caller commits the index once per batch (``ckan.lib.search.commit``)."""
+    if not defer_index:
+        return tk.get_action(action)(_context(user), data)["id"]
+    from ckan import logic
+    context = _context(user, defer_commit=True, return_id_only=True)
+    package_id = tk.get_action(action)(context, data)
+    both = logic.package_show_default_and_custom_schemas(_context(user), package_id)
+    logic.index_update_package_dicts(both, defer_commit=True)
+    model.repo.commit()
+    return package_id
+
+
 def schema_fields(dataset_type: str) -> set[str] | None:
     """Field names of the scheming schema for ``dataset_type``; None if unknown."""
     try:
@@ -232,7 +249,7 @@ def _store_upload(resource: dict[str, Any], table: Table) -> None:
         upload.upload(resource["id"], uploader.get_max_resource_size())
 
 
-def _create(dataset: dict[str, Any], table: Table, user: str) -> str:
+def _create(dataset: dict[str, Any], table: Table, user: str, defer_index: bool) -> str:
     # Two writes instead of four actions each re-indexing and committing: the DataStore
     # table under a new resource id (nothing refers to it yet), then one package_create
     # with the rows resource already uploaded and datastore_active (one commit, one Solr
@@ -242,13 +259,13 @@ def _create(dataset: dict[str, Any], table: Table, user: str) -> str:
     replace_table(resource["id"], table.fields, table.csv_path)
     try:
         _store_upload(resource, table)
-        package = tk.get_action("package_create")(_context(user),
-                                                  dict(dataset, resources=[resource]))
+        package_id = _write("package_create", dict(dataset, resources=[resource]), user,
+                            defer_index)
     except BaseException:
         model.Session.rollback()
         _undo_create(resource["id"], user)
         raise
-    return package["id"]
+    return package_id
 
 
 def _undo_create(resource_id: str, user: str) -> None:
@@ -302,7 +319,7 @@ class _StoredCsv:
 
 
 def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,
-            user: str) -> str:
+            user: str, defer_index: bool) -> str:
     current = _rows_resource(existing)
     resources = [r for r in existing.get("resources") or [] if r is not current]
     if current is None:
@@ -330,9 +347,8 @@ def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,
             rows = dict(current, **_resource(table, dataset["title"]), upload=upload,
                         datastore_active=True)
             rows.pop("url", None)
-            tk.get_action("package_update")(
-                _context(user), dict(dataset, id=existing["id"], state="active",
-                                     resources=[rows] + resources))
+            _write("package_update", dict(dataset, id=existing["id"], state="active",
+                                          resources=[rows] + resources), user, defer_index)
         finally:
             upload.close()
     except BaseException:
@@ -349,16 +365,19 @@ def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,
 
 
 def publish(dataset: dict[str, Any], table: Table, user: str,
-            existing: dict[str, Any] | None) -> str:
+            existing: dict[str, Any] | None, *, defer_index: bool = False) -> str:
     """Create or update ``dataset`` with ``table``; return the dataset id.
+
+    ``defer_index``: no Solr commit for this dataset (it is indexed, not yet visible to
+    search); the caller commits the index once for the batch (``search.commit()``).
 
     :raises PublishError: schema errors (naming the fields) or a failed load.
     """
     validate_dataset(dataset, user, existing["id"] if existing else None)
     try:
         if existing is None:
-            return _create(dataset, table, user)
-        return _update(dataset, existing, table, user)
+            return _create(dataset, table, user, defer_index)
+        return _update(dataset, existing, table, user, defer_index)
     except tk.ValidationError as err:
         raise _invalid(dataset["name"], err.error_dict) from None
 
