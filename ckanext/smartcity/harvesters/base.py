@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 STATUS = "smartcity_status"
 #: object extra: the privacy guard's blocking findings ``[{"column", "detector"}]``
 REFUSED = "smartcity_refused"
+#: object extra: its import has ended (the job's last one commits the Solr index)
+ENDED = "smartcity_import_ended"
 
 
 def make_reader(reader_name: str, url: str, config: dict[str, Any]) -> Reader:
@@ -197,20 +199,23 @@ class SmartcityHarvester(HarvesterBase):
 
     def _commit_index_if_last(self, harvest_object: HarvestObject,
                               result: bool | str) -> None:
-        """Record this object's end state (what ckanext-harvest sets right after), then,
-        when no object of the job is still waiting or running, commit the Solr index.
+        """Mark this object's import as ended (an object extra, committed), then, when
+        every other object of the job is finished or marked too, commit the Solr index.
 
-        Each import commits its own state before it counts the others, so of two
-        consumers finishing together the later count sees both: at least one commits."""
+        Each import commits its mark before it counts the others, so of two consumers
+        finishing together the later count sees both marks: at least one commits."""
         try:
             model.Session.rollback()
-            if sa.inspect(harvest_object).detached:
-                model.Session.add(harvest_object)
-            harvest_object.state = "COMPLETE" if result else "ERROR"
+            model.Session.add(HarvestObjectExtra(harvest_object_id=harvest_object.id,
+                                                 key=ENDED, value="1"))
             model.Session.commit()
             pending = (model.Session.query(HarvestObject.id)
+                       .outerjoin(HarvestObjectExtra, sa.and_(
+                           HarvestObjectExtra.harvest_object_id == HarvestObject.id,
+                           HarvestObjectExtra.key == ENDED))
                        .filter(HarvestObject.harvest_job_id == harvest_object.harvest_job_id)
                        .filter(HarvestObject.state.notin_(("COMPLETE", "ERROR")))
+                       .filter(HarvestObjectExtra.id.is_(None))
                        .limit(1).count())
             if not pending:
                 search.commit()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ckanext.smartcity.pipeline import mapping, spool
-from ckanext.smartcity.pipeline.datastore import DataStoreLoadError
+from ckanext.smartcity.pipeline.datastore import DataStoreLoadError, start_stream
 from ckanext.smartcity.pipeline.publish import (PublishError, Table, find_dataset,
                                                 find_summary, is_complete, publish,
                                                 published_rows, schema_fields,
@@ -63,6 +63,8 @@ class Prepared:
     plan: mapping.ColumnPlan
     privacy: dict[str, Any]
     content_hash: str
+    #: the DataStore table being filled from the published rows (a new dataset), or None
+    streamed: Any = None
 
 
 def _batches(table: Any, name: str, source: str) -> Iterator[list[tuple[Any, ...]]]:
@@ -86,11 +88,16 @@ def _relative(cause: str, reader: Reader) -> str:
 
 
 def _publishable(raw: spool.RawSpool, report: Any, plan: mapping.ColumnPlan,
-                 where: str) -> tuple[spool.CsvSpool, mapping.Derived]:
+                 where: str, streamed: Any = None
+                 ) -> tuple[spool.CsvSpool, mapping.Derived]:
     """Replay the spooled rows with the guard's suppressions into the published CSV,
-    deriving fields from the published rows on the way (one pass, batch by batch)."""
+    deriving fields from the published rows on the way (one pass, batch by batch).
+
+    ``streamed``: a ``StreamedLoad`` that also gets every written batch (the guard has
+    passed the whole table before this runs; the rows are the suppressed ones)."""
     derived = mapping.Derived(plan.names)
-    writer = spool.CsvWriter(plan.names)
+    writer = spool.CsvWriter(plan.names,
+                             on_lines=streamed.feed if streamed is not None else None)
     try:
         first = 0
         for batch in raw.batches():
@@ -109,8 +116,12 @@ def _publishable(raw: spool.RawSpool, report: Any, plan: mapping.ColumnPlan,
 
 def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size: int,
             previous_rows: int | None = None,
-            fields: set[str] | None = None) -> Prepared:
+            fields: set[str] | None = None, stream: bool = False) -> Prepared:
     """Read ``spec`` from ``reader``, run the privacy guard and spool the CSV.
+
+    ``stream``: once the guard has passed the whole table, load the published rows into a
+    new DataStore table while the CSV is written (``Prepared.streamed``; uncommitted
+    until published, rolled back on any failure).
 
     :raises ImportFailure: source unreachable/malformed, privacy block, empty table.
     """
@@ -156,15 +167,27 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
                                 f"{previous_rows} dòng đã công bố / the source returned no "
                                 f"rows but {previous_rows} are published; kept the published "
                                 f"rows (set allow_empty: true to publish an empty table)")
-        csv, derived = _publishable(raw, report, plan, where)
+        streamed = start_stream(plan.datastore_fields()) if stream and raw.rows else None
+        try:
+            csv, derived = _publishable(raw, report, plan, where, streamed)
+        except BaseException:
+            if streamed is not None:
+                streamed.abort()
+            raise
     finally:
         raw.close()
-    dataset = mapping.build_dataset(spec, source.config.get("defaults") or {},
-                                    derived.fields(), owner_org=source.owner_org,
-                                    schema_fields=fields)
-    privacy = report.to_metadata()
-    digest = spool.content_hash(dataset, plan.describe(), csv.sha256, privacy)
-    return Prepared(dataset, csv, plan, privacy, digest)
+    try:
+        dataset = mapping.build_dataset(spec, source.config.get("defaults") or {},
+                                        derived.fields(), owner_org=source.owner_org,
+                                        schema_fields=fields)
+        privacy = report.to_metadata()
+        digest = spool.content_hash(dataset, plan.describe(), csv.sha256, privacy)
+    except BaseException:
+        csv.close()
+        if streamed is not None:
+            streamed.abort()
+        raise
+    return Prepared(dataset, csv, plan, privacy, digest, streamed)
 
 
 def _owned(existing: dict[str, Any], source: Source, known_ids: set[str]) -> bool:
@@ -201,8 +224,28 @@ def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
     previous_rows = None
     if existing is not None and existing.get("state") == "active":
         previous_rows = published_rows(existing)  # never 0 for "unknown"
-    prepared = prepare(reader, spec, source, batch_size=batch_size,
-                       previous_rows=previous_rows, fields=fields)
+    # a new dataset: its rows go to the DataStore while the CSV is written (nothing to
+    # compare them with, so no load can be wasted on an unchanged table)
+    try:
+        prepared = prepare(reader, spec, source, batch_size=batch_size,
+                           previous_rows=previous_rows, fields=fields,
+                           stream=existing is None)
+    except DataStoreLoadError as err:
+        raise ImportFailure(f"{source.name}: {spec['name']}: công bố thất bại, dữ liệu "
+                            f"đã công bố giữ nguyên / publishing failed, nothing "
+                            f"published changed: {err}") from None
+    try:
+        return _publish_prepared(prepared, spec, source, existing, fields, before_write,
+                                 defer_index)
+    finally:
+        if prepared.streamed is not None:
+            prepared.streamed.abort()  # no-op once finished
+
+
+def _publish_prepared(prepared: Prepared, spec: dict[str, Any], source: Source,
+                      existing: dict[str, Any] | None, fields: set[str] | None,
+                      before_write: Callable[[str], None] | None,
+                      defer_index: bool) -> tuple[str, str | None]:
     with prepared.csv:
         if (existing is not None and existing.get("state") == "active"
                 and is_complete(existing)
@@ -225,7 +268,7 @@ def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
             before_write(existing["id"] if existing is not None else dataset["id"])
         table = Table(prepared.csv.path, f"{spec['name']}.csv",
                       prepared.plan.datastore_fields(), prepared.csv.sha256,
-                      prepared.csv.rows)
+                      prepared.csv.rows, streamed=prepared.streamed)
         try:
             package_id = publish(dataset, table, source.user, existing,
                                  defer_index=defer_index)

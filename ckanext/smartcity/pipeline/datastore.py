@@ -33,7 +33,6 @@ SQLSTATE and the line number are kept).
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
@@ -45,7 +44,11 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["DataStoreLoadError", "Reload", "replace_table", "drop_table", "table_columns",
+from ckanext.smartcity.pipeline.load import StreamedLoad, copy_csv, full_text_sql
+from ckanext.smartcity.pipeline.load import ident as _ident
+from ckanext.smartcity.pipeline.load import run_sql as _run
+
+__all__ = ["DataStoreLoadError", "Reload", "replace_table", "start_stream", "drop_table", "table_columns",
            "full_text_sql", "curated_fields", "row_count", "LOCK_WAIT_S"]
 
 log = logging.getLogger(__name__)
@@ -60,10 +63,6 @@ CURATED_KEYS = ("label", "notes", "label_en")
 
 class DataStoreLoadError(Exception):
     """Loading the DataStore table failed; the previous table is untouched."""
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _literal(text: str) -> str:
@@ -100,65 +99,9 @@ def _finish_create(connection: sa.engine.Connection, resource_id: str) -> None:
                            {"resource_id": resource_id})
 
 
-# types whose ::text equals their JSON text (what json_each_text yields)
-_PLAIN_TEXT_TYPES = frozenset({"int2", "int4", "int8", "numeric", "float4", "float8",
-                               "bool"})
-
-
-def full_text_sql(fields: list[dict[str, Any]], alias: str) -> str:
-    """SQL for the ``_full_text`` value the DataStore trigger would compute for a row.
-
-    The trigger: ``to_tsvector(string_agg(value, ' '))`` over
-    ``json_each_text(row_to_json(NEW))`` without ``_`` columns, i.e. the columns' JSON
-    text forms in table order, NULLs skipped, and NULL when every column is NULL.
-    Dates and timestamps use ``to_json`` (ISO with ``T``, whatever the DateStyle);
-    numbers and booleans print the same as text and JSON.
-    """
-    parts = []
-    for field in fields:
-        if field["id"].startswith("_"):
-            continue
-        column = f"{alias}.{_ident(field['id'])}"
-        if field["type"] == "text":
-            parts.append(column)
-        elif field["type"] in _PLAIN_TEXT_TYPES:
-            parts.append(f"{column}::text")
-        else:
-            parts.append(f"to_json({column}) #>> '{{}}'")
-    if not parts:
-        return "NULL::tsvector"
-    joined = ", ".join(parts)
-    return (f"CASE WHEN num_nonnulls({joined}) = 0 THEN NULL::tsvector "
-            f"ELSE to_tsvector(concat_ws(' ', {joined})) END")
-
-
-_STAGE = "smartcity_stage"
-
-
-def _run(connection: sa.engine.Connection, sql: str) -> None:
-    # identifiers may hold ':' or '%': no bind-parameter parsing, no DB-API formatting
-    connection.exec_driver_sql(sql, execution_options={"no_parameters": True})
-
-
 def _copy(connection: sa.engine.Connection, resource_id: str, fields: list[dict[str, Any]],
           csv_path: str) -> None:
-    names = [f["id"] for f in fields]
-    columns = ", ".join(_ident(n) for n in names)
-    definition = ", ".join(f"{_ident(f['id'])} {f['type']}" for f in fields)
-    _run(connection, f"DROP TABLE IF EXISTS pg_temp.{_STAGE}")
-    _run(connection, f"CREATE TEMP TABLE {_STAGE} ({definition}) ON COMMIT DROP")
-    sql = (f"COPY {_STAGE} ({columns}) FROM STDIN "
-           f"WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')")
-    cursor = connection.connection.dbapi_connection.cursor()  # same transaction
-    try:
-        with open(csv_path, "rb") as data:
-            cursor.copy_expert(sql, data, size=1 << 20)
-    finally:
-        cursor.close()
-    selected = ", ".join(f"s.{_ident(n)}" for n in names)
-    _run(connection, f"INSERT INTO {_ident(resource_id)} ({columns}, _full_text) "
-                     f"SELECT {selected}, {full_text_sql(fields, 's')} FROM {_STAGE} s")
-    _run(connection, f"DROP TABLE pg_temp.{_STAGE}")
+    copy_csv(connection, resource_id, fields, csv_path)
 
 
 def _refresh_stats(connection: sa.engine.Connection, resource_id: str,
@@ -257,12 +200,13 @@ class Reload:
     :param fields: DataStore fields (``id``, ``type``, ``info``), in CSV column order.
     """
 
-    def __init__(self, resource_id: str, fields: list[dict[str, Any]], csv_path: str
-                 ) -> None:
+    def __init__(self, resource_id: str, fields: list[dict[str, Any]], csv_path: str,
+                 staged: str | None = None) -> None:
         self.resource_id = resource_id
         self.fields = fields
         self.csv_path = csv_path
-        self.staged: str | None = None
+        #: a table already built and committed under a temporary name (a streamed load)
+        self.staged: str | None = staged
         self.old: str | None = None
         self._engine = _engine()
 
@@ -273,6 +217,8 @@ class Reload:
             readers see changed.
         """
         from ckanext.datastore.backend import postgres as backend
+        if self.staged is not None:
+            return  # built while the CSV was written
         name = _temporary_name(self.resource_id, "n")
         try:
             with self._engine.connect() as connection, connection.begin():
@@ -374,12 +320,31 @@ def _has_stats(connection: sa.engine.Connection) -> bool:
         "SELECT to_regclass('public._table_stats') IS NOT NULL")).scalar())
 
 
-def replace_table(resource_id: str, fields: list[dict[str, Any]], csv_path: str) -> None:
+def start_stream(fields: list[dict[str, Any]]) -> StreamedLoad:
+    """A new table filled while the CSV is written (:class:`load.StreamedLoad`); hand it
+    to :func:`replace_table` as ``streamed``, or ``abort()`` it."""
+    try:
+        return StreamedLoad(_engine(), fields)
+    except _DB_ERRORS as err:
+        raise _load_error("(new)", err) from None
+
+
+def replace_table(resource_id: str, fields: list[dict[str, Any]], csv_path: str,
+                  streamed: StreamedLoad | None = None) -> None:
     """Stage, swap and finish in one go (nothing else has to change with the rows).
+
+    ``streamed``: the rows are already in a streamed load (:func:`start_stream`) of the
+    same CSV; it is finished and swapped in instead of loading ``csv_path`` again.
 
     :raises DataStoreLoadError: naming the resource and the cause (never a value).
     """
-    reload = Reload(resource_id, fields, csv_path)
+    staged = None
+    if streamed is not None:
+        try:
+            staged = streamed.finish(_finish_create)
+        except _DB_ERRORS as err:
+            raise _load_error(resource_id, err) from None
+    reload = Reload(resource_id, fields, csv_path, staged=staged)
     reload.stage()
     try:
         reload.swap()

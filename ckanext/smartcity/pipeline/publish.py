@@ -66,6 +66,9 @@ class Table:
     fields: list[dict[str, Any]]
     sha256: str
     rows: int
+    #: the rows already loaded while the CSV was written (``datastore.start_stream``),
+    #: for a new dataset; None: the CSV is loaded by ``COPY``
+    streamed: Any = None
 
 
 def _context(user: str, **extra: Any) -> dict[str, Any]:
@@ -256,7 +259,7 @@ def _create(dataset: dict[str, Any], table: Table, user: str, defer_index: bool)
     # update). If package_create fails, the table is dropped again.
     resource = dict(_resource(table, dataset["title"]), id=str(uuid.uuid4()),
                     datastore_active=True)
-    replace_table(resource["id"], table.fields, table.csv_path)
+    replace_table(resource["id"], table.fields, table.csv_path, streamed=table.streamed)
     try:
         _store_upload(resource, table)
         package_id = _write("package_create", dict(dataset, resources=[resource]), user,
@@ -320,6 +323,9 @@ class _StoredCsv:
 
 def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,
             user: str, defer_index: bool) -> str:
+    if table.streamed is not None:  # streamed loads are for new datasets only
+        table.streamed.abort()
+        table.streamed = None
     current = _rows_resource(existing)
     resources = [r for r in existing.get("resources") or [] if r is not current]
     if current is None:

@@ -138,7 +138,11 @@ def csv_cells(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
 class CsvWriter:
     """Writes the published CSV batch by batch, hashing the bytes as they are written."""
 
-    def __init__(self, header: Sequence[str], directory: str | None = None) -> None:
+    def __init__(self, header: Sequence[str], directory: str | None = None,
+                 on_lines: Callable[[bytes, int], None] | None = None) -> None:
+        """``on_lines``: also called with the bytes of every batch's lines (no BOM, no
+        header) and its row count, e.g. to stream them into ``COPY``."""
+        self._on_lines = on_lines
         handle, self.path = tempfile.mkstemp(prefix="smartcity-", suffix=".csv",
                                              dir=directory)
         self._file: IO[bytes] = os.fdopen(handle, "wb")
@@ -154,17 +158,21 @@ class CsvWriter:
         self._file.write(data)
         self._digest.update(data)
 
-    def _flush(self) -> None:
-        self._emit(self._buffer.getvalue().encode("utf-8"))
+    def _flush(self) -> bytes:
+        data = self._buffer.getvalue().encode("utf-8")
+        self._emit(data)
         self._buffer.seek(0)
         self._buffer.truncate()
+        return data
 
     def write(self, rows: list[Sequence[Any]]) -> None:
         """Append one batch of published rows."""
         if rows:
             self._writer.writerows(csv_cells(rows))
-            self._flush()
+            data = self._flush()
             self.rows += len(rows)
+            if self._on_lines is not None:
+                self._on_lines(data, len(rows))
 
     def finish(self) -> CsvSpool:
         """Close the file; the spool owns (and deletes) it from now on."""
