@@ -176,7 +176,15 @@ def _check_link(resource: Mapping[str, Any], dataset: Mapping[str, Any]) -> str 
             checked = check_file(path, dataset, filename=filename)
     except FetchError as err:
         return str(err)
-    return checked.verdict.message if checked.verdict.refused else None
+    if checked.verdict.refused:
+        return checked.verdict.message
+    hidden = sum(r.record().cells_suppressed for r in checked.reports if r.count_index)
+    if hidden:
+        # the portal cannot rewrite a file it only links to: small counts would be published
+        return (f"{filename}: bảng liên kết có {hidden} ô đếm nhỏ hơn ngưỡng cần ẩn; hãy tải "
+                f"tệp lên để cổng ẩn các ô này / the linked table has {hidden} small counts "
+                f"to hide; upload the file so the portal can suppress them")
+    return None
 
 
 def _stored_resources(context: Any, data_dict: Mapping[str, Any], creating: bool

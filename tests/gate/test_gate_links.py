@@ -215,3 +215,18 @@ def test_a_slow_server_and_an_http_error_fail_closed(user, dataset, files):
                                          url=files.url("khong-co.csv"), format="CSV"),
              "127.0.0.1", "HTTP 404")
     assert _show(dataset["id"]) == before
+
+
+def test_a_linked_table_with_small_counts_to_hide_is_refused(user, dataset, files):
+    # the portal cannot rewrite a file it links to: the officer must upload it instead
+    helpers.call_action("package_patch", dict(user), id=dataset["id"], count_columns="so_ca")
+    before = _show(dataset["id"])
+    url = files.put("ca-benh.csv", CLEAN.replace(",12\r\n", ",4\r\n"))
+    _refused(lambda: helpers.call_action("resource_create", dict(user),
+                                         package_id=dataset["id"], name="x", url=url,
+                                         format="CSV"),
+             "ca-benh.csv", "small counts to hide", "upload the file")
+    assert _show(dataset["id"]) == before
+    big = files.put("ca-benh-lon.csv", CLEAN)
+    helpers.call_action("resource_create", dict(user), package_id=dataset["id"], name="x",
+                        url=big, format="CSV")
