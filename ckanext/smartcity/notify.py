@@ -94,7 +94,9 @@ def _already_sent(source_id: str, fingerprint: str, now: dt.datetime) -> bool:
             and now - sent < REPEAT_AFTER)
 
 
-def _local(value: str | None) -> str:
+def local_time(value: str | None) -> str:
+    """An ISO time (UTC when it names no zone) as ``HH:MM dd/mm/yyyy`` in Asia/Ho_Chi_Minh,
+    the one way the portal's pages and mails show a time; ``—`` for none."""
     if not value:
         return "—"
     moment = dt.datetime.fromisoformat(value)
@@ -109,7 +111,7 @@ def render(department: dict[str, Any], source: dict[str, Any],
     """``(subject, body)`` of the mail about one job (plain text, vi then en)."""
     values = {"department": department, "source": source, "refused": refused,
               "failed": failed, "link": link,
-              "finished": _local((source.get("last_job") or {}).get("finished")),
+              "finished": local_time((source.get("last_job") or {}).get("finished")),
               "site_title": tk.config.get("ckan.site_title") or "CKAN"}
     subject = _TEMPLATES.get_template("harvest_problems_subject.txt").render(values)
     body = _TEMPLATES.get_template("harvest_problems_body.txt").render(values)

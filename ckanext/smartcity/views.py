@@ -1,14 +1,13 @@
 """Pages of the `smartcity` plugin (registered through tk.blanket.blueprints)."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.notify import TIMEZONE
+from ckanext.smartcity.notify import local_time
 from ckanext.smartcity.pages import pages  # /developers and DataStore dumps (pages.py)
 
 from ckanext.smartcity.dcat.views import dcat  # type-named DCAT URLs
@@ -21,16 +20,6 @@ __all__ = ["report", "pages", "dcat", "quality"]
 REPORT_PATH = "/department/{id}/harvest-report"
 
 report = Blueprint("smartcity_report", __name__)
-
-
-def local_time(value: str | None) -> str:
-    """An ISO time from the report as ``HH:MM dd/mm/yyyy`` in Asia/Ho_Chi_Minh."""
-    if not value:
-        return "—"
-    moment = dt.datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
 
 
 def department_report(id: str) -> Any:  # noqa: A002 - CKAN's route argument name

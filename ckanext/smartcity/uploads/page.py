@@ -1,12 +1,11 @@
 """The load status as the resource page shows it (template helper)."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.notify import TIMEZONE
+from ckanext.smartcity.notify import local_time
 from ckanext.smartcity.uploads import status
 
 __all__ = ["smartcity_upload_status", "STATE_LABELS"]
@@ -19,15 +18,6 @@ STATE_LABELS = {
     status.REFUSED: ("Bộ lọc dữ liệu cá nhân từ chối nạp", "Refused by the privacy gate"),
     status.FAILED: ("Không nạp được", "Could not be loaded"),
 }
-
-
-def _local(value: str | None) -> str:
-    if not value:
-        return ""
-    moment = dt.datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
 
 
 def smartcity_upload_status(resource_id: str) -> dict[str, Any] | None:
@@ -47,4 +37,4 @@ def smartcity_upload_status(resource_id: str) -> dict[str, Any] | None:
     at = record.times.get("finished_at") or record.times.get("started_at") \
         or record.times.get("queued_at")
     return {"state": record.state, "label": STATE_LABELS[record.state], "rows": record.rows,
-            "at": _local(at), "message": message}
+            "at": local_time(at) if at else "", "message": message}
