@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib import plugins as lib_plugins
 from ckan.lib import uploader
@@ -95,6 +96,15 @@ def _write(action: str, data: dict[str, Any], user: str, defer_index: bool) -> s
     both = logic.package_show_default_and_custom_schemas(_context(user), package_id)
     logic.index_update_package_dicts(both, defer_commit=True)
     model.repo.commit()
+    # the chained package_create/update skip the automatic views with defer_commit (they
+    # run after a commit): made here, now that the dataset is committed
+    if p.plugin_loaded("datastore"):
+        from ckanext.smartcity.explore.auto_views import ensure_dataset_views
+        try:
+            ensure_dataset_views(package_id)
+        except Exception:  # noqa: BLE001 - published either way; `ckan smartcity views` later
+            model.Session.rollback()
+            log.exception("automatic views of dataset %s failed", package_id)
     return package_id
 
 
