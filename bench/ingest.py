@@ -149,7 +149,10 @@ def _xloader_peer(admin: dict[str, Any], package_id: str, csv_path: str) -> dict
     import peer_xloader
     from ckan.tests import helpers
 
-    resource = helpers.call_action("resource_create", {"user": admin["name"]},
+    # a link the peer loads itself: the portal's privacy gate would try to fetch it
+    # (the CSV is the harvest's own, already through the guard)
+    resource = helpers.call_action("resource_create", {"user": admin["name"],
+                                                       "smartcity_privacy_checked": True},
                                    package_id=package_id, name="xloader peer",
                                    url="http://127.0.0.1/xloader-peer.csv", format="CSV")
     figures = peer_xloader.load(csv_path, resource["id"])
