@@ -284,7 +284,13 @@ def run(rows: int = 1_000_000) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--stream", action="store_true",
+                        help="stream a new table into the DataStore while its CSV is "
+                             "written (importer.STREAM_NEW_TABLES; off by default): A/B")
     args = parser.parse_args()
+    if args.stream:
+        from ckanext.smartcity.harvesters import importer
+        importer.STREAM_NEW_TABLES = True
     print(json.dumps(run(args.rows), indent=2))
     return 0
 

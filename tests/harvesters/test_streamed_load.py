@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ckan.tests import helpers
 from ckanext.datastore.backend.postgres import get_write_engine
 
+from ckanext.smartcity.harvesters import importer
 from ckanext.smartcity.pipeline import load
 
 from .conftest import (PLUGINS, dataset, make_source, object_errors, published, run_job,
@@ -18,6 +19,12 @@ from .conftest import (PLUGINS, dataset, make_source, object_errors, published, 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS),
               pytest.mark.usefixtures("harvest_env")]
 ROWS = 3000
+
+
+@pytest.fixture(autouse=True)
+def streamed(monkeypatch):
+    """Streamed loads are off by default (README, Performance): on for these tests."""
+    monkeypatch.setattr(importer, "STREAM_NEW_TABLES", True)
 
 
 def _population(department) -> None:

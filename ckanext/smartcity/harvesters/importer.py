@@ -29,6 +29,9 @@ __all__ = ["ImportFailure", "Source", "Prepared", "prepare", "import_spec"]
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 10.0
+#: stream a new dataset's rows into the DataStore while its CSV is written: measured slower on
+#: the 2-core machine (README, Performance), so off; tests and `bench/ingest.py --stream` turn it on
+STREAM_NEW_TABLES = False
 
 
 class ImportFailure(Exception):
@@ -229,7 +232,7 @@ def import_spec(reader: Reader, spec: dict[str, Any], source: Source, *,
     try:
         prepared = prepare(reader, spec, source, batch_size=batch_size,
                            previous_rows=previous_rows, fields=fields,
-                           stream=existing is None)
+                           stream=existing is None and STREAM_NEW_TABLES)
     except DataStoreLoadError as err:
         raise ImportFailure(f"{source.name}: {spec['name']}: công bố thất bại, dữ liệu "
                             f"đã công bố giữ nguyên / publishing failed, nothing "
