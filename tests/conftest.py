@@ -102,3 +102,19 @@ def linked_files():
 
     with FileServer() as server:
         yield server
+
+
+@pytest.fixture
+def storage(tmp_path, monkeypatch):
+    """``ckan.storage_path`` in a fresh folder: uploads of this test land there (its file
+    listing is what a refused write must leave as it was)."""
+    import ckan.plugins.toolkit as tk
+    monkeypatch.setitem(tk.config, "ckan.storage_path", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def user() -> dict:
+    """The context of a new sysadmin, for writes through the actions."""
+    from ckan.tests import factories
+    return {"user": factories.Sysadmin()["name"]}

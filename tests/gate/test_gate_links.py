@@ -33,11 +33,6 @@ def files():
 
 
 @pytest.fixture
-def user() -> dict:
-    return {"user": factories.Sysadmin()["name"]}
-
-
-@pytest.fixture
 def dataset(user) -> dict:
     org = factories.Organization()
     return helpers.call_action(

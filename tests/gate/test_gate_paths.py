@@ -27,17 +27,6 @@ VALUES = ("048095001234", "048196004321", "Nguyễn Văn An", "Trần Thị Bìn
 
 
 @pytest.fixture
-def storage(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setitem(tk.config, "ckan.storage_path", str(tmp_path))
-    return tmp_path
-
-
-@pytest.fixture
-def user() -> dict:
-    return {"user": factories.Sysadmin()["name"]}
-
-
-@pytest.fixture
 def dataset(user) -> dict:
     org = factories.Organization()
     return helpers.call_action(

@@ -6,7 +6,6 @@ never stored, queued or loaded."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -25,17 +24,6 @@ pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS),
 CLEAN = ("ma_xa,nam,so_ca\r\n"
          "20194,2025,12\r\n20197,2025,3\r\n20200,2025,40\r\n20203,2025,25\r\n")
 LEAKY = "ma_xa,ho_ten,so_cccd\r\n20194,Nguyễn Văn An,048095001234\r\n"
-
-
-@pytest.fixture
-def storage(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setitem(tk.config, "ckan.storage_path", str(tmp_path))
-    return tmp_path
-
-
-@pytest.fixture
-def user() -> dict:
-    return {"user": factories.Sysadmin()["name"]}
 
 
 @pytest.fixture
