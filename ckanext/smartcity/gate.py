@@ -225,18 +225,14 @@ def check_package_write(context: Any, data_dict: dict[str, Any], *,
     dataset = dataset_for_write(context, data_dict)
     errors: list[dict[str, list[str]]] = [{} for _ in resources]
     refused = False
-    for i in uploads:
-        message = _check_upload(resources[i], dataset)
+    checks = ([(i, "upload", _check_upload) for i in uploads]
+              + [(i, "url", _check_link) for i in links])
+    for i, field, check in checks:
+        message = check(resources[i], dataset)
         if message:
-            errors[i] = {"upload": [message]}
+            errors[i] = {field: [message]}
             refused = True
-            log.warning("privacy gate refused an upload: %s", message)
-    for i in links:
-        message = _check_link(resources[i], dataset)
-        if message:
-            errors[i] = {"url": [message]}
-            refused = True
-            log.warning("privacy gate refused a linked table: %s", message)
+            log.warning("privacy gate refused a resource's %s: %s", field, message)
     if refused:
         raise tk.ValidationError({"resources": errors})
 
