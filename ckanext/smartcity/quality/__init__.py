@@ -64,15 +64,35 @@ def after_show(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return pkg_dict
 
 
+#: What a search result keeps of the report: the full report (every indicator with its
+#: fix, the city checks, the links) is ~6 KB of a ~11 KB dataset dict, mostly the same
+#: text on every dataset, so search results carry the score, the dimensions and the three
+#: fixes worth most (the quality pages list them) and ``package_show`` (which reads the
+#: stored report in after_show) the whole of it.
+SEARCH_SUMMARY_KEYS = ("score", "max", "rating", "computed_at", "dimensions", "top_fixes")
+
+
+def summary(report: dict[str, Any]) -> dict[str, Any]:
+    """The part of a report a search result carries (SEARCH_SUMMARY_KEYS)."""
+    return {key: report[key] for key in SEARCH_SUMMARY_KEYS if key in report}
+
+
 def before_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """before_dataset_index: index score (sortable) and rating (facetable)."""
+    """before_dataset_index: index score (sortable) and rating (facetable); the cached
+    ``validated_data_dict`` (what package_search returns) keeps the report's summary."""
     report = pkg_dict.pop("quality", None)
-    if report is None and isinstance(pkg_dict.get("validated_data_dict"), str):
+    raw = pkg_dict.get("validated_data_dict")
+    if isinstance(raw, str) and '"quality"' in raw:
         # CKAN indexes the default-schema dict; after_dataset_show ran on the validated one
         try:
-            report = json.loads(pkg_dict["validated_data_dict"]).get("quality")
+            validated = json.loads(raw)
         except ValueError:
-            report = None
+            validated = {}
+        cached = validated.get("quality")
+        if isinstance(cached, dict):
+            report = report if report is not None else cached
+            validated["quality"] = summary(cached)
+            pkg_dict["validated_data_dict"] = json.dumps(validated)
     if isinstance(report, dict) and "score" in report:
         pkg_dict[SCORE_FIELD] = f"{int(report['score']):03d}"
         pkg_dict[RATING_FIELD] = str(report.get("rating") or "")
