@@ -54,6 +54,7 @@ __all__ = [
     "smartcity_home_domains",
     "smartcity_home_pillars",
     "smartcity_recent_datasets",
+    "smartcity_follower_count",
     "humanize_entity_type",
     # text in the page's language (owned by translated.py)
     "get_translated",
@@ -299,3 +300,19 @@ def smartcity_recent_datasets(limit: int = 6) -> list[dict[str, Any]]:
         log.warning("recent datasets unavailable", exc_info=True)
         return []
     return result["results"]
+
+
+def smartcity_follower_count(package_id: str) -> int:
+    """Followers of a dataset, counted once per request.
+
+    CKAN's page renders its sidebar twice (once to see whether it is empty) and
+    ``h.follow_count`` validates and counts through the action each time; the dataset is
+    already shown (so readable) when this runs, and the count is public."""
+    from flask import g
+    from ckan import model
+
+    counts = g.setdefault("smartcity_follower_counts", {})
+    if package_id not in counts:
+        counts[package_id] = model.UserFollowingDataset.follower_count(package_id)
+    return counts[package_id]
+
