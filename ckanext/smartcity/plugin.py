@@ -9,7 +9,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcity import harvest_sources, licenses, quality, search
+from ckanext.smartcity import harvest_sources, licenses, quality, search, search_cache
 from ckanext.smartcity.uploads import hooks as upload_hooks
 from ckanext.smartcity.logic import action, auth
 
@@ -26,6 +26,7 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)  # ckanext/smartcity/i18n/ (DefaultTranslation finds it)
     p.implements(p.IFacets)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config_):
@@ -34,6 +35,10 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
         # the portal's licence list (licenses/licenses.json) unless the site names another
         if not config_.get("licenses_group_url"):
             config_["licenses_group_url"] = licenses.LICENSES_FILE.as_uri()
+
+    # IMiddleware: anonymous API searches answered from Redis (search_cache.py)
+    def make_middleware(self, app, config):
+        return search_cache.install(app)
 
     # IFacets (labels and order: search.py)
     def dataset_facets(self, facets_dict, package_type):
