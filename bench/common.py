@@ -41,15 +41,16 @@ def boot(ini: Path = ROOT / "test.ini") -> Any:
     return flask_app
 
 
-def bench_ini() -> Path:
+def bench_ini(name: str = "bench", **options: str) -> Path:
     """An ini for the benchmark's server processes (fetch consumers, gunicorn): test.ini
-    as it is (the portal's own plugin list), with quiet logs."""
-    path = ROOT / "bench" / "results" / "bench.ini"
+    as it is (the portal's own plugin list), with quiet logs and ``options`` set."""
+    path = ROOT / "bench" / "results" / f"{name}.ini"
     path.parent.mkdir(exist_ok=True)
     path.write_text(
         "[app:main]\n"
         f"use = config:{ROOT / 'test.ini'}\n"
-        "\n"
+        + "".join(f"{key} = {value}\n" for key, value in options.items())
+        + "\n"
         "[loggers]\nkeys = root\n\n[handlers]\nkeys = console\n\n"
         "[formatters]\nkeys = generic\n\n"
         "[logger_root]\nlevel = WARNING\nhandlers = console\n\n"

@@ -9,6 +9,10 @@ variants (new id, name, title, communes, VSIC sections) indexed in bulk through 
 own indexer (``index_package``, the plugin's ``before_dataset_index`` included) — search
 results come from the index alone, so these answer ``package_search`` like real ones.
 
+The portal phase runs twice: as configured (anonymous API searches answered from the
+search cache when the same query was answered since the last index change,
+ckanext/smartcity/search_cache.py) and with the cache off (``uncached``).
+
 Bounded: every phase stops after its request count or its time limit, loopback only.
 
     make bench
@@ -178,10 +182,10 @@ def _solr_params(mix: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[
     return sent, profile
 
 
-def _serve(port: int) -> subprocess.Popen:
+def _serve(port: int, ini: Path) -> subprocess.Popen:
     """The portal as served in production: gunicorn with config/gunicorn.conf.py."""
     log = open(common.ROOT / "bench" / "results" / "gunicorn.log", "w")
-    env = dict(os.environ, CKAN_INI=str(common.bench_ini()),
+    env = dict(os.environ, CKAN_INI=str(ini),
                SMARTCITY_WEB_WORKERS=str(WORKERS))
     proc = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-c",
@@ -194,7 +198,9 @@ def _serve(port: int) -> subprocess.Popen:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/api/3/action/status_show")
-            if conn.getresponse().status == 200:
+            answer = conn.getresponse()
+            answer.read()
+            if answer.status == 200:
                 # every worker boots CKAN on its own; warm both before measuring
                 for _ in range(4 * WORKERS):
                     conn.request("GET", "/api/3/action/package_search?rows=1")
@@ -218,11 +224,13 @@ def _stop(proc: subprocess.Popen) -> None:
 def _load(port: int, requests: list[tuple[str, str, str, bytes | None]], limit_s: float
           ) -> tuple[dict[str, list[float]], float, int]:
     """Send ``requests`` (kind, method, path, body) from CLIENTS threads, keep-alive,
-    each once, stopping at ``limit_s``; latencies in ms by kind, seconds, errors."""
+    each once, stopping at ``limit_s``; latencies in ms by kind, seconds, errors.
+    ``latencies["cache_hit"]`` holds those of the answers the search cache sent."""
     lock = threading.Lock()
     position = 0
     latencies: dict[str, list[float]] = {}
     errors = 0
+    from ckanext.smartcity.search_cache import HEADER
     deadline = time.monotonic() + limit_s
 
     def client() -> None:
@@ -241,6 +249,7 @@ def _load(port: int, requests: list[tuple[str, str, str, bytes | None]], limit_s
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
+                hit = response.getheader(HEADER) == "hit"
             except OSError:
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -249,6 +258,8 @@ def _load(port: int, requests: list[tuple[str, str, str, bytes | None]], limit_s
             with lock:
                 if ok:
                     latencies.setdefault(kind, []).append(elapsed)
+                    if hit:
+                        latencies.setdefault("cache_hit", []).append(elapsed)
                 else:
                     errors += 1
 
@@ -315,19 +326,27 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
                     urllib.parse.urlencode(body, doseq=True).encode()))
 
     raw_lat, raw_s, raw_errors = _load(solr.port or 80, raw, PHASE_LIMIT_S)
-    port = _free_port()
-    proc = _serve(port)
-    try:
-        portal_lat, portal_s, portal_errors = _load(port, portal, PHASE_LIMIT_S)
-    finally:
-        _stop(proc)
-    if portal_errors or raw_errors:
-        raise SystemExit(f"errors: portal {portal_errors}, solr {raw_errors}; "
-                         "see bench/results/gunicorn.log")
+    # the portal as configured (search cache on), then the same load with the cache off
+    phases = {}
+    for name, ini in (("portal", common.bench_ini()),
+                      ("uncached", common.bench_ini("bench-uncached", **{
+                          "ckanext.smartcity.search_cache.ttl": "0"}))):
+        port = _free_port()
+        proc = _serve(port, ini)
+        try:
+            phases[name] = _load(port, portal, PHASE_LIMIT_S)
+        finally:
+            _stop(proc)
+    portal_lat, portal_s, portal_errors = phases["portal"]
+    uncached_lat, uncached_s, uncached_errors = phases["uncached"]
+    if portal_errors or raw_errors or uncached_errors:
+        raise SystemExit(f"errors: portal {portal_errors}, uncached {uncached_errors}, "
+                         f"solr {raw_errors}; see bench/results/gunicorn.log")
     search = _percentiles(portal_lat.get("package_search", []))
     page = _percentiles(portal_lat.get("dataset_page", []))
     select = _percentiles(raw_lat.get("solr_select", []))
-    done = sum(len(v) for v in portal_lat.values())
+    uncached = _percentiles(uncached_lat.get("package_search", []))
+    done = sum(len(v) for k, v in portal_lat.items() if k != "cache_hit")
     return {
         "datasets": count, "clients": CLIENTS, "gunicorn_workers": WORKERS,
         "index_variants_s": round(index_s, 1),
@@ -335,6 +354,13 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
         "requests_per_s": round(done / portal_s, 1),
         "solr_requests_per_s": round(sum(len(v) for v in raw_lat.values()) / raw_s, 1),
         "p95_ratio_to_solr": round(search["p95_ms"] / select["p95_ms"], 2),
+        "cache_hit_share": round(len(portal_lat.get("cache_hit", [])) / search["n"], 3),
+        "uncached": {
+            "package_search": uncached,
+            "dataset_page": _percentiles(uncached_lat.get("dataset_page", [])),
+            "requests_per_s": round(sum(len(v) for v in uncached_lat.values())
+                                    / uncached_s, 1),
+            "p95_ratio_to_solr": round(uncached["p95_ms"] / select["p95_ms"], 2)},
         "page_p95_ms": page.get("p95_ms"),
         "one_request_in_process_ms": profile,
     }
