@@ -11,7 +11,9 @@ results come from the index alone, so these answer ``package_search`` like real 
 
 The portal phase runs twice: as configured (anonymous API searches answered from the
 search cache when the same query was answered since the last index change,
-ckanext/smartcity/search_cache.py) and with the cache off (``uncached``).
+ckanext/smartcity/search_cache.py) and with the cache off (``uncached``); on the
+configured portal the same searches are then sent again without the dataset pages
+(``search_only``, context: what the pages' share of the two workers costs the searches).
 
 Bounded: every phase stops after its request count or its time limit, loopback only.
 
@@ -335,17 +337,22 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
         proc = _serve(port, ini)
         try:
             phases[name] = _load(port, portal, PHASE_LIMIT_S)
+            if name == "portal":  # context: the same searches without the dataset pages
+                phases["search_only"] = _load(
+                    port, [r for r in portal if r[0] == "package_search"], PHASE_LIMIT_S)
         finally:
             _stop(proc)
     portal_lat, portal_s, portal_errors = phases["portal"]
     uncached_lat, uncached_s, uncached_errors = phases["uncached"]
-    if portal_errors or raw_errors or uncached_errors:
+    if portal_errors or raw_errors or uncached_errors or only_errors:
         raise SystemExit(f"errors: portal {portal_errors}, uncached {uncached_errors}, "
                          f"solr {raw_errors}; see bench/results/gunicorn.log")
     search = _percentiles(portal_lat.get("package_search", []))
     page = _percentiles(portal_lat.get("dataset_page", []))
     select = _percentiles(raw_lat.get("solr_select", []))
     uncached = _percentiles(uncached_lat.get("package_search", []))
+    only_lat, only_s, only_errors = phases["search_only"]
+    only = _percentiles(only_lat.get("package_search", []))
     done = sum(len(v) for k, v in portal_lat.items() if k != "cache_hit")
     return {
         "datasets": count, "clients": CLIENTS, "gunicorn_workers": WORKERS,
@@ -361,6 +368,10 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
             "requests_per_s": round(sum(len(v) for v in uncached_lat.values())
                                     / uncached_s, 1),
             "p95_ratio_to_solr": round(uncached["p95_ms"] / select["p95_ms"], 2)},
+        "search_only": {
+            "package_search": only,
+            "requests_per_s": round(len(only_lat.get("package_search", [])) / only_s, 1),
+            "p95_ratio_to_solr": round(only["p95_ms"] / select["p95_ms"], 2)},
         "page_p95_ms": page.get("p95_ms"),
         "one_request_in_process_ms": profile,
     }
