@@ -344,6 +344,7 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
             _stop(proc)
     portal_lat, portal_s, portal_errors = phases["portal"]
     uncached_lat, uncached_s, uncached_errors = phases["uncached"]
+    only_lat, only_s, only_errors = phases["search_only"]
     if portal_errors or raw_errors or uncached_errors or only_errors:
         raise SystemExit(f"errors: portal {portal_errors}, uncached {uncached_errors}, "
                          f"solr {raw_errors}; see bench/results/gunicorn.log")
@@ -351,7 +352,6 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
     page = _percentiles(portal_lat.get("dataset_page", []))
     select = _percentiles(raw_lat.get("solr_select", []))
     uncached = _percentiles(uncached_lat.get("package_search", []))
-    only_lat, only_s, only_errors = phases["search_only"]
     only = _percentiles(only_lat.get("package_search", []))
     done = sum(len(v) for k, v in portal_lat.items() if k != "cache_hit")
     return {
