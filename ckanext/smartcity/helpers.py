@@ -315,4 +315,3 @@ def smartcity_follower_count(package_id: str) -> int:
     if package_id not in counts:
         counts[package_id] = model.UserFollowingDataset.follower_count(package_id)
     return counts[package_id]
-

@@ -32,11 +32,10 @@ import hashlib
 import logging
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import requests
 import sqlalchemy as sa
-
 from ckan import model
-import ckan.plugins.toolkit as tk
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +88,8 @@ def invalidate() -> None:
 
 
 def _cacheable_request() -> bool:
-    from flask import request
     from ckan.common import current_user
+    from flask import request
 
     if request.method != "GET" or request.endpoint != "api.action":
         return False
@@ -110,6 +109,7 @@ def before_request() -> Any:
         if not _cacheable_request():
             return None
         from flask import g, request
+
         from ckanext.smartcity.labels import current_lang
 
         client = _redis()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 import redis
-
 from ckan.tests import helpers
 
 from ckanext.smartcity import search_cache
