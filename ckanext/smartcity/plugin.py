@@ -9,7 +9,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcity import harvest_sources, licenses, quality, search, search_cache
+from ckanext.smartcity import (harvest_sources, licenses, quality, search, search_cache,
+                               web_security)
 from ckanext.smartcity.uploads import hooks as upload_hooks
 from ckanext.smartcity.logic import action, auth
 
@@ -32,13 +33,15 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
+        web_security.configure_cookies(config_)  # Secure cookies on an https site
         # the portal's licence list (licenses/licenses.json) unless the site names another
         if not config_.get("licenses_group_url"):
             config_["licenses_group_url"] = licenses.LICENSES_FILE.as_uri()
 
-    # IMiddleware: anonymous API searches answered from Redis (search_cache.py)
+    # IMiddleware: CSP, CSRF of cookie-authenticated writes, POST-only harvest actions
+    # (web_security.py); anonymous API searches answered from Redis (search_cache.py)
     def make_middleware(self, app, config):
-        return search_cache.install(app)
+        return search_cache.install(web_security.install(app))
 
     # IFacets (labels and order: search.py)
     def dataset_facets(self, facets_dict, package_type):

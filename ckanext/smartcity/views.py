@@ -12,9 +12,10 @@ from ckanext.smartcity.pages import pages  # /developers and DataStore dumps (pa
 
 from ckanext.smartcity.dcat.views import dcat  # type-named DCAT URLs
 from ckanext.smartcity.quality.views import quality  # department and city quality pages
+from ckanext.smartcity.web_security import harvest_posts  # POST-only harvest actions
 
 # tk.blanket.blueprints registers what __all__ names: the blueprints only
-__all__ = ["report", "pages", "dcat", "quality"]
+__all__ = ["report", "pages", "dcat", "quality", "harvest_posts"]
 
 #: the department harvest report page (one definition: the mail links to it too)
 REPORT_PATH = "/department/{id}/harvest-report"

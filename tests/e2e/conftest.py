@@ -27,6 +27,7 @@ process: .test/e2e/logs/. Tests here must not use CKAN in-process (no `app`, no
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterator
@@ -41,16 +42,26 @@ from chromium import CHROMEDRIVER, CHROMIUM  # noqa: E402
 _STARTED = time.time()
 
 
+#: the one running portal of this pytest session: tests/security/ imports these fixtures
+#: too, and two portals would share (and drop) the same e2e databases
+_RUNNING: list[Portal] = []
+
+
 @pytest.fixture(scope="session")
-def portal() -> Iterator[Portal]:
+def portal(request) -> Iterator[Portal]:
     """The running e2e portal (see the module docstring)."""
-    if not os.environ.get("CKAN_SQLALCHEMY_URL"):
-        pytest.fail("the test services' environment is not set: run the tests with `make test`")
-    try:
-        with running_portal(dict(os.environ)) as running:
-            yield running
-    except PortalError as err:
-        pytest.fail(f"the e2e portal did not start: {err}")
+    if not _RUNNING:
+        if not os.environ.get("CKAN_SQLALCHEMY_URL"):
+            pytest.fail("the test services' environment is not set: run the tests with "
+                        "`make test`")
+        stack = contextlib.ExitStack()
+        try:
+            _RUNNING.append(stack.enter_context(running_portal(dict(os.environ))))
+        except PortalError as err:
+            stack.close()
+            pytest.fail(f"the e2e portal did not start: {err}")
+        request.config.add_cleanup(stack.close)  # stopped once, at the session's end
+    yield _RUNNING[0]
 
 
 @pytest.fixture

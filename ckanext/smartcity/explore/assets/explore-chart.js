@@ -52,6 +52,7 @@
                  period: config.defaults.period,
                  filters: Object.assign({}, config.defaults.filters)};
     var controls = root.querySelector(".sc-controls");
+    controls.addEventListener("submit", function (e) { e.preventDefault(); });  // no inline handler (CSP)
     var status = root.querySelector(".sc-status");
     var table = root.querySelector(".sc-chart-table tbody");
     var canvas = root.querySelector("canvas");
@@ -66,7 +67,7 @@
     function dim(id) { return dims().filter(function (d) { return d.id === id; })[0]; }
 
     function buildControls() {
-      controls.innerHTML = "";
+      controls.textContent = "";
       var m = X.select(w.measure, "column", profile.measures.map(function (m) {
         return {value: m.id, label: X.measureLabel(m)};
       }), state.column);
@@ -109,7 +110,7 @@
       var values = result.points.map(function (p) { return p.status === "ok" ? p.value : null; });
       var suppressed = result.points.map(function (p) { return p.status === "suppressed"; });
       var line = state.by === (profile.period && profile.period.id);
-      table.innerHTML = "";
+      table.textContent = "";
       result.points.forEach(function (p) {
         var tr = document.createElement("tr");
         tr.setAttribute("data-key", p.key); tr.setAttribute("data-status", p.status);
@@ -163,8 +164,8 @@
         status.textContent = "";
         root.setAttribute("data-loading", "false");
       }).catch(function (err) {
-        status.innerHTML = '<span class="sc-error"></span>';
-        status.firstChild.textContent = err.message;
+        status.textContent = "";
+        status.appendChild(X.el("span", {"class": "sc-error"}, [err.message]));
         root.setAttribute("data-loading", "false");
       });
     }

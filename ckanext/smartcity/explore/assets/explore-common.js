@@ -71,6 +71,18 @@
     return m.label + " (" + m.unit + ")";
   }
 
+  // el("span", {"class": "x"}, [child, "text", …]): every string becomes a text node,
+  // so labels, units, values and names from the data never become markup
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) { return; }
+      node.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
+    });
+    return node;
+  }
+
   window.SmartcityExplore = {readConfig: readConfig, words: words, format: format,
-                             call: call, select: select, measureLabel: measureLabel};
+                             call: call, select: select, measureLabel: measureLabel, el: el};
 })(window);

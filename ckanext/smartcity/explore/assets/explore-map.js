@@ -48,6 +48,7 @@
     var state = {column: config.defaults.column, period: config.defaults.period,
                  filters: Object.assign({}, config.defaults.filters)};
     var controls = root.querySelector(".sc-controls");
+    controls.addEventListener("submit", function (e) { e.preventDefault(); });  // no inline handler (CSP)
     var legend = root.querySelector(".sc-legend");
     var status = root.querySelector(".sc-status");
     var layers = [];  // [{map, layer, hatch}]
@@ -58,7 +59,7 @@
     }
 
     function buildControls() {
-      controls.innerHTML = "";
+      controls.textContent = "";
       var m = X.select(w.measure, "column", profile.measures.map(function (m) {
         return {value: m.id, label: X.measureLabel(m)};
       }), state.column);
@@ -96,21 +97,23 @@
       });
     }
 
-    function tooltip(code) {
+    function tooltip(code) {  // an element, never HTML: names, label and unit are data
       var d = data[code] || {};
       var m = measure(state.column);
       var name = lang === "en" ? d.name_en : d.name, alt = lang === "en" ? d.name : d.name_en;
       var value;
       if (d.status === "suppressed") {
-        value = '<span class="sc-suppressed">' + w.suppressed + "</span> (" +
-                d.suppressed_cells + " " + w.cells + ")";
+        value = [X.el("span", {"class": "sc-suppressed"}, [w.suppressed]),
+                 " (" + d.suppressed_cells + " " + w.cells + ")"];
       } else if (d.status === "ok") {
-        value = "<b>" + X.format(d.value, lang) + "</b>" + (m.unit ? " " + m.unit : "");
+        value = [X.el("b", {}, [X.format(d.value, lang)]), m.unit ? " " + m.unit : ""];
       } else {
-        value = '<span class="sc-suppressed">' + w.noData + "</span>";
+        value = [X.el("span", {"class": "sc-suppressed"}, [w.noData])];
       }
-      return '<div class="sc-tip-name">' + (name || code) + '</div><div class="sc-tip-alt">' +
-             (alt || "") + '</div><div class="sc-tip-value">' + m.label + ": " + value + "</div>";
+      return X.el("div", {"class": "sc-tip"}, [
+        X.el("div", {"class": "sc-tip-name"}, [name || code]),
+        X.el("div", {"class": "sc-tip-alt"}, [alt || ""]),
+        X.el("div", {"class": "sc-tip-value"}, [m.label + ": "].concat(value))]);
     }
 
     function paint(q) {
@@ -134,23 +137,24 @@
       });
     }
 
-    function drawLegend(q, count) {
+    function drawLegend(q, count) {  // built from nodes: the label and unit are data
       var m = measure(state.column);
-      var html = '<div class="sc-legend-title">' + X.measureLabel(m) +
-                 (state.period ? " — " + state.period : "") + "</div>";
+      legend.textContent = "";
+      legend.appendChild(X.el("div", {"class": "sc-legend-title"},
+                              [X.measureLabel(m) + (state.period ? " — " + state.period : "")]));
       if (count) {
         var edges = [q.min].concat(q.breaks).concat([q.max]);
         for (var i = 0; i < edges.length - 1; i++) {
-          html += '<span class="sc-legend-item sc-legend-class" data-class="' + i + '">' +
-                  '<span class="sc-swatch" style="background:' + COLOURS[i] + '"></span>' +
-                  X.format(edges[i], lang) + " – " + X.format(edges[i + 1], lang) + "</span>";
+          var swatch = X.el("span", {"class": "sc-swatch"});
+          swatch.style.background = COLOURS[i];
+          legend.appendChild(X.el("span", {"class": "sc-legend-item sc-legend-class", "data-class": i}, [
+            swatch, X.format(edges[i], lang) + " – " + X.format(edges[i + 1], lang)]));
         }
       }
-      html += '<span class="sc-legend-item sc-legend-suppressed"><span class="sc-swatch sc-swatch-suppressed"></span>' +
-              w.suppressed + "</span>";
-      html += '<span class="sc-legend-item sc-legend-nodata"><span class="sc-swatch sc-swatch-nodata"></span>' +
-              w.noData + "</span>";
-      legend.innerHTML = html;
+      legend.appendChild(X.el("span", {"class": "sc-legend-item sc-legend-suppressed"}, [
+        X.el("span", {"class": "sc-swatch sc-swatch-suppressed"}), w.suppressed]));
+      legend.appendChild(X.el("span", {"class": "sc-legend-item sc-legend-nodata"}, [
+        X.el("span", {"class": "sc-swatch sc-swatch-nodata"}), w.noData]));
     }
 
     function refresh() {
@@ -172,8 +176,8 @@
         root.setAttribute("data-loading", "false");
         root.setAttribute("data-period", state.period || "");
       }).catch(function (err) {
-        status.innerHTML = '<span class="sc-error"></span>';
-        status.firstChild.textContent = err.message;
+        status.textContent = "";
+        status.appendChild(X.el("span", {"class": "sc-error"}, [err.message]));
         root.setAttribute("data-loading", "false");
       });
     }
