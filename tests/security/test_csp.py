@@ -96,4 +96,5 @@ def test_pages_work_without_violations_in_chromium(portal, browser):
     browser.find_element(By.ID, "resource-link-button").click()
     assert browser.execute_script("return document.getElementById('resource-url-link').checked")
     seen["resource form click"] = browser.execute_script("return window.__csp")
-    assert not {p: v for p, v in seen.items() if v}, seen
+    bad = {p: v for p, v in seen.items() if v}
+    assert not bad, "\n".join(f"{p}: {v}" for p, v in bad.items())
