@@ -36,12 +36,16 @@ from ckanext.smartcity.privacy.record import PrivacyReport
 from ckanext.smartcity.unit_picker import smartcity_admin_unit_picker  # noqa: F401
 from ckanext.smartcity.licenses import smartcity_license_options
 from ckanext.smartcity.uploads.page import smartcity_upload_status  # noqa: F401
-from ckanext.smartcity.web_security import smartcity_csp_datatables  # noqa: F401
+from ckanext.smartcity.web_security import (  # noqa: F401 (registered helpers)
+    smartcity_csp_datatables,
+    smartcity_csp_strip_handlers,
+)
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "smartcity_csp_datatables",
+    "smartcity_csp_strip_handlers",
     "smartcity_lang",
     "smartcity_text",
     "smartcity_domains",

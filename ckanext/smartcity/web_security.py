@@ -163,6 +163,16 @@ def smartcity_csp_datatables(rendered: str) -> Markup:
     return Markup(out.replace(' onclick="fitColText()"', ""))
 
 
+_HANDLER = re.compile(r'\s+on[a-z]+="[^"]*"')
+
+
+def smartcity_csp_strip_handlers(rendered: str) -> Markup:
+    """A core template block without its inline event handler attributes (Chromium reports
+    them to the CSP as soon as the page is parsed); public/smartcity/csp-compat.js does
+    what they did. ``rendered`` is already escaped output: no quote sits inside a value."""
+    return Markup(_HANDLER.sub("", str(rendered)))
+
+
 # POST routes for the two state-changing harvest actions ckanext-harvest serves on GET only
 harvest_posts = Blueprint("smartcity_harvest", __name__)
 
