@@ -29,7 +29,6 @@ import csv
 import io
 import logging
 import os
-import shutil
 import tempfile
 from typing import IO, Any, Mapping
 from urllib.parse import urlsplit
@@ -37,9 +36,13 @@ from urllib.parse import urlsplit
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
+from ckanext.smartcity.domains import DATASET_TYPES
+from ckanext.smartcity.pipeline.config import upload_limits
+from ckanext.smartcity.privacy.content import check_content
 from ckanext.smartcity.privacy.fetch import FetchError, FetchLimits, fetched, url_name
 from ckanext.smartcity.privacy.gate import (Checked, Verdict, check_file, check_rows,
                                             is_table)
+from ckanext.smartcity.readers.limits import Limits, size
 
 __all__ = ["check_file", "check_rows", "check_package_write", "check_datastore_write",
            "dataset_for_write", "fetch_limits", "Checked", "Verdict", "CHECKED"]
@@ -52,6 +55,7 @@ CHECKED = "smartcity_privacy_checked"
 _DATASET_KEYS = ("type", "min_cell_size", "count_columns")
 #: ``url_type`` of resources whose content lives in the portal (checked when written)
 _INTERNAL_URL_TYPES = frozenset({"upload", "datastore"})
+_CHUNK = 1024 * 1024
 
 
 def dataset_for_write(context: Any, data_dict: Mapping[str, Any]) -> dict[str, Any]:
@@ -74,14 +78,21 @@ def dataset_for_write(context: Any, data_dict: Mapping[str, Any]) -> dict[str, A
     return out
 
 
-def _copy(upload: Any, suffix: str) -> IO[bytes]:
-    copy = tempfile.NamedTemporaryFile(suffix=suffix)
+def _copy(upload: Any, target: str, limit: int) -> bool:
+    """Copy the upload's stream to ``target``, at most ``limit`` + 1 bytes; False when the
+    upload is larger than ``limit`` (the rest is never read)."""
     stream = upload.stream
     stream.seek(0)
-    shutil.copyfileobj(stream, copy)
-    copy.flush()
+    copied = 0
+    with open(target, "wb") as out:
+        while chunk := stream.read(_CHUNK):
+            copied += len(chunk)
+            if copied > limit:
+                stream.seek(0)
+                return False
+            out.write(chunk)
     stream.seek(0)
-    return copy
+    return True
 
 
 def _suppressed_csv(path: str, filename: str, checked: Checked) -> FileStorage | None:
@@ -93,7 +104,7 @@ def _suppressed_csv(path: str, filename: str, checked: Checked) -> FileStorage |
     if not reports:
         return None
     report = reports[0]
-    table = open_table(path, sheet=None)
+    table = open_table(path, sheet=None, limits=upload_limits())
     out = tempfile.TemporaryFile()
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
@@ -110,23 +121,36 @@ def _suppressed_csv(path: str, filename: str, checked: Checked) -> FileStorage |
     return FileStorage(stream=out, filename=f"{base}.csv", content_type="text/csv")
 
 
+def _too_large(filename: str, limits: Limits) -> str:
+    return (f"{filename}: tệp lớn hơn giới hạn {size(limits.max_upload_bytes)} / {filename}: "
+            f"the file is larger than the limit of {size(limits.max_upload_bytes)} "
+            f"(max_upload_bytes); split it or ask the portal's administrators")
+
+
 def _check_upload(resource: dict[str, Any], dataset: Mapping[str, Any]) -> str | None:
-    """Check one resource's upload; return the refusal message, or None (upload replaced by
-    its suppressed copy when the dataset has count columns)."""
+    """Check one resource's upload by its content (:func:`check_content`); return the
+    refusal message, or None (upload replaced by its suppressed copy when the dataset has
+    count columns)."""
     upload = resource.get("upload")
-    filename = getattr(upload, "filename", None)
-    if not filename or not is_table(filename, resource.get("format")):
-        return None
-    suffix = os.path.splitext(filename)[1].lower() or ".csv"
-    with _copy(upload, suffix) as copy:
-        checked = check_file(copy.name, dataset, filename=filename)
+    filename = os.path.basename(str(getattr(upload, "filename", None) or "")) or "tep"
+    limits = upload_limits()
+    with tempfile.TemporaryDirectory(prefix="smartcity-gate-") as folder:
+        copy = os.path.join(folder, "upload.bin")
+        if not _copy(upload, copy, limits.max_upload_bytes):
+            return _too_large(filename, limits)
+        work = os.path.join(folder, "work")
+        os.mkdir(work)
+        checked = check_content(copy, dataset, filename, work, limits,
+                                city=dataset.get("type") in DATASET_TYPES)
         if checked.verdict.refused:
             return checked.verdict.message
+        if checked.table is None:
+            return None  # an allow-listed file (PDF, image), stored as it is
         if len(checked.reports) > 1 and any(r.count_index for r in checked.reports):
             return (f"{filename}: tệp có nhiều trang tính và cột đếm cần ẩn ô nhỏ; hãy tải "
                     f"mỗi bảng thành một tệp / the workbook has several sheets and count "
                     f"columns to suppress; upload one table per file")
-        replacement = _suppressed_csv(copy.name, filename, checked)
+        replacement = _suppressed_csv(str(checked.table), filename, checked)
     if replacement is not None:
         resource["upload"] = replacement
         resource["format"] = "CSV"
@@ -151,29 +175,47 @@ def fetch_limits() -> FetchLimits:
         timeout_s=float(tk.config.get("ckanext.smartcity.privacy.fetch_timeout") or 30))
 
 
-def _is_link_table(resource: Mapping[str, Any]) -> bool:
+#: declared formats (or, with none, URL extensions) of links that are pages or documents,
+#: not files of data: a city dataset's other links are fetched and checked by content
+_LINK_PAGES = frozenset({"HTML", "HTM", "PDF", "PNG", "JPG", "JPEG", "GIF", "WEBP", "API",
+                         "WMS", "WFS", "WMTS", "ARCGIS", "SPARQL", "ESRI REST"})
+
+
+def _is_link_table(resource: Mapping[str, Any], city: bool = False) -> bool:
+    """A link the gate fetches: its name or format says table, or (city datasets) it is not
+    declared as a page or document (:data:`_LINK_PAGES`)."""
     url = str(resource.get("url") or "").strip()
     if not url or (resource.get("url_type") or "") in _INTERNAL_URL_TYPES:
         return False
-    return is_table(url_name(url), resource.get("format"))
+    name, fmt = url_name(url), str(resource.get("format") or "").strip().upper().lstrip(".")
+    if is_table(name, fmt):
+        return True
+    if not city or urlsplit(url).scheme.lower() not in ("http", "https"):
+        return False
+    declared = fmt or os.path.splitext(name)[1].upper().lstrip(".")
+    return declared not in _LINK_PAGES
 
 
-def _needs_fetch(resource: Mapping[str, Any], stored: Mapping[str, Mapping[str, Any]]) -> bool:
+def _needs_fetch(resource: Mapping[str, Any], stored: Mapping[str, Mapping[str, Any]],
+                 city: bool) -> bool:
     """A linked table whose URL this write adds or changes (or which was no table before)."""
-    if getattr(resource.get("upload"), "filename", None) or not _is_link_table(resource):
+    if getattr(resource.get("upload"), "filename", None) or not _is_link_table(resource, city):
         return False
     before = stored.get(str(resource.get("id") or ""))
-    return not (before is not None and _is_link_table(before)
+    return not (before is not None and _is_link_table(before, city)
                 and str(before.get("url") or "").strip() == str(resource["url"]).strip()
                 and (before.get("url_type") or "") == (resource.get("url_type") or ""))
 
 
 def _check_link(resource: Mapping[str, Any], dataset: Mapping[str, Any]) -> str | None:
-    """Fetch one linked table and check it; return the refusal message, or None."""
+    """Fetch one linked file and check it by content; return the refusal message, or None."""
     url = str(resource["url"]).strip()
     try:
-        with fetched(url, resource.get("format"), fetch_limits()) as (path, filename):
-            checked = check_file(path, dataset, filename=filename)
+        with fetched(url, resource.get("format"), fetch_limits()) as (path, filename), \
+                tempfile.TemporaryDirectory(prefix="smartcity-gate-") as work:
+            checked = check_content(path, dataset, url_name(url) or filename, work,
+                                    upload_limits(),
+                                    city=_is_city(dataset))
     except FetchError as err:
         return str(err)
     if checked.verdict.refused:
@@ -185,6 +227,10 @@ def _check_link(resource: Mapping[str, Any], dataset: Mapping[str, Any]) -> str 
                 f"tệp lên để cổng ẩn các ô này / the linked table has {hidden} small counts "
                 f"to hide; upload the file so the portal can suppress them")
     return None
+
+
+def _is_city(dataset: Mapping[str, Any]) -> bool:
+    return dataset.get("type") in DATASET_TYPES
 
 
 def _stored_resources(context: Any, data_dict: Mapping[str, Any], creating: bool
@@ -215,14 +261,19 @@ def check_package_write(context: Any, data_dict: dict[str, Any], *,
         return
     uploads = [i for i, r in enumerate(resources)
                if isinstance(r, dict) and getattr(r.get("upload"), "filename", None)]
-    links = [i for i, r in enumerate(resources)
-             if isinstance(r, dict) and i not in uploads and _is_link_table(r)]
-    if links:
-        stored = _stored_resources(context, data_dict, creating)
-        links = [i for i in links if _needs_fetch(resources[i], stored)]
-    if not uploads and not links:
+    linked = [i for i, r in enumerate(resources) if isinstance(r, dict) and i not in uploads
+              and str(r.get("url") or "").strip()
+              and (r.get("url_type") or "") not in _INTERNAL_URL_TYPES]
+    if not uploads and not linked:
         return
     dataset = dataset_for_write(context, data_dict)
+    city = _is_city(dataset)
+    links = [i for i in linked if _is_link_table(resources[i], city)]
+    if links:
+        stored = _stored_resources(context, data_dict, creating)
+        links = [i for i in links if _needs_fetch(resources[i], stored, city)]
+    if not uploads and not links:
+        return
     errors: list[dict[str, list[str]]] = [{} for _ in resources]
     refused = False
     checks = ([(i, "upload", _check_upload) for i in uploads]

@@ -147,7 +147,8 @@ def test_unreadable_or_hidden_content_is_refused(storage, user, dataset, upload,
 
 def test_datastore_records_are_gated_and_suppressed(storage, user, dataset):
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="bảng", url="https://example.invalid/x")
+                                   name="bảng", url="https://example.invalid/x",
+                                   format="API")  # a page, not fetched
     fields = [{"id": "ma_xa", "type": "text"}, {"id": "ghi_chu", "type": "text"},
               {"id": "so_ca", "type": "int"}]
     _refused(lambda: helpers.call_action(

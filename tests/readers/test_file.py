@@ -79,8 +79,8 @@ def test_undecodable_bytes_after_the_sample_name_the_line(tmp_path: Path) -> Non
     assert len(data) > 64 * 1024
     (tmp_path / "hong.csv").write_bytes(data)
     reader = FileReader(tmp_path.as_uri(), {}, file_roots=str(tmp_path))
-    with pytest.raises(ReaderError, match=r"hong.csv: line 6002: bytes cannot be decoded "
-                                          r"as utf-8"):
+    with pytest.raises(ReaderError, match=r"hong.csv: dòng 6002: .* / line 6002: bytes cannot "
+                                          r"be decoded as utf-8; save the file again as UTF-8"):
         read_all(reader, {"file": "hong.csv"})
 
 

@@ -7,12 +7,16 @@ import stat
 from collections import ChainMap
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ckan.plugins.toolkit as tk
 
+if TYPE_CHECKING:
+    from ckanext.smartcity.readers.limits import Limits
+
 __all__ = ["allowed_hosts", "file_roots", "batch_size", "sources_dir", "datastore_write_url",
            "file_settle_seconds", "lock_timeout_seconds", "notify_enabled", "harvest_timeout_minutes",
-           "secrets_file", "secret_env"]
+           "secrets_file", "secret_env", "upload_limits"]
 
 log = logging.getLogger(__name__)
 
@@ -122,3 +126,17 @@ def secret_env() -> Mapping[str, str]:
     if path is None:
         return os.environ
     return ChainMap(dict(os.environ), _read_secrets(path))
+
+
+_LIMIT_FIELDS = ("max_upload_bytes", "max_columns", "max_line_chars", "max_cell_chars",
+                 "max_xlsx_uncompressed_bytes", "max_shared_strings_bytes",
+                 "max_nesting_depth", "max_structured_bytes")
+
+
+def upload_limits() -> Limits:
+    """``ckanext.smartcity.uploads.max_*``: the bounds on reading an uploaded or linked
+    file (:class:`~ckanext.smartcity.readers.limits.Limits`; defaults as declared)."""
+    from ckanext.smartcity.readers.limits import DEFAULT_LIMITS, Limits
+    return Limits(**{name: _int(f"ckanext.smartcity.uploads.{name}",
+                                getattr(DEFAULT_LIMITS, name), minimum=1)
+                     for name in _LIMIT_FIELDS})

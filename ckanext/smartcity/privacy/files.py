@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ckanext.smartcity.readers.formats import FormatError, Sheet, open_csv, open_xlsx
+from ckanext.smartcity.readers.limits import DEFAULT_LIMITS, LimitError, Limits
+from ckanext.smartcity.readers.xlsxcheck import check_workbook
 
 __all__ = ["TableFile", "TableFileError", "open_table", "sheet_names", "XLSX_SUFFIXES"]
 
@@ -31,8 +33,9 @@ class TableFile:
     (each call re-reads the file from the start, so the guard can make two passes)."""
 
     def __init__(self, path: Path, encoding: str | None = None,
-                 sheet: str | None = None) -> None:
+                 sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = Path(path)
+        self.limits = limits
         self.kind = "xlsx" if self.path.suffix.lower() in XLSX_SUFFIXES else "csv"
         self._declared = encoding
         self.sheet = sheet
@@ -54,8 +57,8 @@ class TableFile:
     def _open(self) -> Sheet:
         try:
             if self.kind == "xlsx":
-                return open_xlsx(self.path, sheet=self.sheet)
-            return open_csv(self.path, encoding=self._declared)
+                return open_xlsx(self.path, sheet=self.sheet, limits=self.limits)
+            return open_csv(self.path, encoding=self._declared, limits=self.limits)
         except FormatError as exc:
             raise self._fail(str(exc), exc.line) from None
         except LookupError:
@@ -85,19 +88,20 @@ class TableFile:
 
 
 def open_table(path: str | Path, encoding: str | None = None,
-               sheet: str | None = None) -> TableFile:
+               sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> TableFile:
     """Open a CSV/XLSX file (``sheet``: a worksheet, default the first) for batched reading;
     raises :class:`TableFileError`."""
     path = Path(path)
     if not path.is_file():
         raise TableFileError(f"{path.name}: không tìm thấy tệp / file not found")
-    return TableFile(path, encoding, sheet)
+    return TableFile(path, encoding, sheet, limits)
 
 
-def sheet_names(path: str | Path) -> list[str]:
+def sheet_names(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """The worksheets of an XLSX/XLSM workbook that hold at least one non-empty cell.
 
-    Raises :class:`TableFileError` when the file is not a readable workbook.
+    Raises :class:`TableFileError` when the file is not a readable workbook or inflates
+    past ``limits`` (checked before openpyxl opens it).
     """
     import zipfile
 
@@ -105,6 +109,10 @@ def sheet_names(path: str | Path) -> list[str]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
+    try:
+        check_workbook(path, limits)
+    except LimitError as exc:
+        raise TableFileError(str(exc)) from None
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:

@@ -31,15 +31,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from ckanext.smartcity.readers.limits import DEFAULT_LIMITS, Limits
+
 from .files import XLSX_SUFFIXES, TableFileError, open_table, sheet_names
 from .findings import Finding
+from .formula import first_risky
 from .guard import Guard
 from .policy import Policy, PrivacyError
 from .record import PrivacyReport
 from .report import Report
 
 __all__ = [
-    "PASSED", "PERSONAL_DATA", "UNREADABLE", "POLICY", "CSV_SUFFIXES", "TABLE_SUFFIXES",
+    "PASSED", "PERSONAL_DATA", "UNREADABLE", "POLICY", "FORMULA", "FormulaError", "CSV_SUFFIXES", "TABLE_SUFFIXES",
     "UNCHECKABLE_SUFFIXES", "Verdict", "Checked", "TableCheck", "policy_for", "is_table",
     "check_file", "check_rows",
 ]
@@ -48,6 +51,7 @@ PASSED = "passed"
 PERSONAL_DATA = "personal_data"
 UNREADABLE = "unreadable"
 POLICY = "policy"
+FORMULA = "formula"
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 TABLE_SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
@@ -81,6 +85,7 @@ class Checked:
     verdict: Verdict
     reports: list[Report] = field(default_factory=list)
     rows: list[tuple] | None = None
+    table: Path | None = None  # the file read as the table (check_content)
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -140,6 +145,11 @@ def _unreadable(where: str, cause: str, findings: Sequence[Finding]) -> str:
     return text
 
 
+class FormulaError(PrivacyError):
+    """A text cell a spreadsheet would run as an outward-reaching formula
+    (:mod:`.formula`); the message names the column and the record, never the value."""
+
+
 class TableCheck:
     """The gate on one table, streaming: name detectors at construction, every value in
     :meth:`scan`, the verdict in :meth:`finish` (or :meth:`fail` when reading broke off)."""
@@ -149,7 +159,17 @@ class TableCheck:
         self.guard = Guard(columns, policy)
 
     def scan(self, batch: Sequence[Sequence[object]]) -> None:
-        """Check one batch of rows aligned to the columns."""
+        """Check one batch of rows aligned to the columns; raises :class:`FormulaError`
+        on a cell that would run as a formula reaching outside the sheet."""
+        hit = first_risky(self.guard.labels, batch)
+        if hit is not None:
+            record = self.guard.rows_scanned + hit[0] + 1
+            raise FormulaError(
+                f"cột «{hit[1]}», bản ghi {record}: ô bắt đầu như một công thức bảng tính mở "
+                f"liên kết hoặc chạy chương trình (=HYPERLINK, DDE |…); hãy bỏ ký tự đầu "
+                f"hoặc công thức / column '{hit[1]}', record {record}: a cell begins like a "
+                f"spreadsheet formula that opens links or runs programs (=HYPERLINK, DDE "
+                f"|…); remove the leading character or the formula")
         self.guard.scan(batch)
 
     @property
@@ -174,9 +194,9 @@ class TableCheck:
 
 
 def _check_one(path: Path, dataset: Mapping[str, Any] | None, where: str,
-               sheet: str | None) -> tuple[Verdict, Report | None]:
+               sheet: str | None, limits: Limits) -> tuple[Verdict, Report | None]:
     try:
-        table = open_table(path, sheet=sheet)
+        table = open_table(path, sheet=sheet, limits=limits)
     except TableFileError as err:
         return Verdict(True, UNREADABLE, _unreadable(where, str(err), ())), None
     try:
@@ -188,38 +208,39 @@ def _check_one(path: Path, dataset: Mapping[str, Any] | None, where: str,
             check.scan(batch)
     except TableFileError as err:
         return check.fail(str(err)), None
+    except FormulaError as err:
+        return Verdict(True, FORMULA, f"{where}: {err}"), None
     except PrivacyError as err:
         return check.fail(str(err), POLICY), None
     return check.finish()
 
 
 def check_file(path: str | Path, dataset: Mapping[str, Any] | None,
-               filename: str | None = None) -> Checked:
+               filename: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Checked:
     """Check a CSV/TSV/XLSX/XLSM file (every non-empty sheet) for ``dataset``.
 
-    ``filename`` (the name the user gave, default the path's) decides the format and names
-    the file in messages. Refuses formats it cannot read (``.xls`` …).
+    The path's suffix decides how it is read (``.xlsx``/``.xlsm`` as a workbook, anything
+    else as delimited text); ``filename`` (the name the user gave, default the path's)
+    names the file in messages. Refuses formats it cannot read (``.xls`` …). ``limits``
+    bound the reading (:mod:`ckanext.smartcity.readers.limits`).
     """
     path = Path(path)
     name = filename or path.name
-    lower = name.lower()
-    if lower.endswith(UNCHECKABLE_SUFFIXES):
+    suffix = path.suffix.lower()
+    if suffix in UNCHECKABLE_SUFFIXES:
         return Checked(Verdict(True, UNREADABLE, (
             f"{name}: bộ lọc quyền riêng tư không đọc được định dạng này; hãy lưu thành CSV "
             f"hoặc XLSX / the privacy gate cannot read this format; save it as CSV or XLSX")))
-    if lower.endswith(XLSX_SUFFIXES) and path.suffix.lower() not in XLSX_SUFFIXES:
-        # the reader picks the format from the suffix: give the copy the user's suffix
-        raise ValueError("check_file: the path must carry the file's own suffix")
     sheets: list[str | None] = [None]
-    if lower.endswith(XLSX_SUFFIXES):
+    if suffix in XLSX_SUFFIXES:
         try:
-            sheets = list(sheet_names(path)) or [None]
+            sheets = list(sheet_names(path, limits)) or [None]
         except TableFileError as err:
             return Checked(Verdict(True, UNREADABLE, _unreadable(name, str(err), ())))
     verdicts, reports = [], []
     for sheet in sheets:
         where = name if sheet is None or len(sheets) == 1 else f"{name} [{sheet}]"
-        verdict, report = _check_one(path, dataset, where, sheet)
+        verdict, report = _check_one(path, dataset, where, sheet, limits)
         if verdict.refused:
             return Checked(verdict)
         verdicts.append(verdict)

@@ -8,6 +8,13 @@ Decisions: a byte-order mark wins; then strict UTF-8 on the sample; then
 charset-normalizer. If charset-normalizer names a Western single-byte code page
 (cp1252, latin-1 ...) and cp1258 also decodes the sample, cp1258 is used: the two
 share most bytes and a Vietnamese portal's files are far more likely cp1258.
+
+A sample that is *mostly* UTF-8 — its multi-byte UTF-8 characters at least as many as its
+invalid bytes — is UTF-8 with damaged bytes, not Windows-1258: ``"utf-8"`` is returned so
+the strict reader refuses it at the first invalid byte's line, instead of the fallback
+code page turning every Vietnamese letter into mojibake. (Windows-1258 text almost never
+forms a valid multi-byte UTF-8 sequence: its letters 0xC0–0xFF are followed by letters,
+not by the 0x80–0xBF continuation bytes UTF-8 needs.)
 """
 from __future__ import annotations
 
@@ -40,6 +47,8 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(sample):
+        return "utf-8"
     best = charset_normalizer.from_bytes(sample).best()
     guess = python_codec(best.encoding) if best is not None else "cp1258"
     if guess in _WESTERN or guess == "cp1258":
@@ -49,6 +58,15 @@ def detect_encoding(sample: bytes) -> str:
         except UnicodeDecodeError:
             pass
     return guess
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """True when the sample's valid multi-byte UTF-8 characters are at least as many as
+    its invalid bytes (one or more of each)."""
+    text = sample.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - sample.count(b"\xef\xbf\xbd")
+    multibyte = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
+    return multibyte > 0 and multibyte >= invalid
 
 
 def decode_sample(sample: bytes, encoding: str) -> str:

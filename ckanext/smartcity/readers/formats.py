@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .encoding import SAMPLE_BYTES, decode_sample, detect_encoding, nfc
+from .limits import DEFAULT_LIMITS, LimitError, Limits
+from .xlsxcheck import check_workbook
 
 __all__ = ["DELIMITERS", "FormatError", "Sheet", "open_csv", "open_xlsx"]
 
@@ -102,34 +104,91 @@ def _sniff(text: str, header_row: int) -> str:
         return best if counts[best] else ","
 
 
-def _decoded_lines(raw: BinaryIO, encoding: str) -> Iterator[str]:
+def _undecodable(line: int, encoding: str) -> str:
+    return (f"dòng {line}: có byte không hợp lệ với mã {encoding}; hãy lưu lại tệp dạng "
+            f"UTF-8 (CSV UTF-8) / line {line}: bytes cannot be decoded as {encoding}; save "
+            f"the file again as UTF-8 (CSV UTF-8)")
+
+
+def _too_long(line: int, limits: Limits) -> FormatError:
+    return FormatError(
+        f"dòng {line} dài quá {limits.max_line_chars} ký tự; hãy kiểm tra dấu phân cách và "
+        f"xuống dòng / line {line} is longer than {limits.max_line_chars} characters (limit "
+        f"max_line_chars); check the delimiter and the line breaks", line)
+
+
+def _decoded_lines(raw: BinaryIO, encoding: str, limits: Limits = DEFAULT_LIMITS
+                   ) -> Iterator[str]:
     """Decode ``raw`` incrementally into lines ending in ``\\n`` (the last one may not).
 
-    Decoding here rather than in a text wrapper lets an error name the exact line.
+    Linear time: a line's pieces are kept in a list and joined once, when its end arrives;
+    a line longer than ``limits.max_line_chars`` stops the read (so memory stays bounded).
+    A NUL character is refused (PostgreSQL cannot store it). Decoding here rather than in a
+    text wrapper lets an error name the exact line.
     """
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    pending, lines_done = "", 0
+    pieces: list[str] = []
+    pending, lines_done = 0, 0
+    longest = limits.max_line_chars
     while True:
         chunk = raw.read(_CHUNK)
         try:
             text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
             good = chunk[:max(0, exc.start)].decode(encoding, errors="ignore")
-            line = lines_done + pending.count("\n") + good.count("\n") + 1
-            raise FormatError(f"line {line}: bytes cannot be decoded as {encoding}", line) from None
-        parts = (pending + text).split("\n")
-        pending = parts.pop()
-        for part in parts:
+            line = lines_done + good.count("\n") + 1
+            raise FormatError(_undecodable(line, encoding), line) from None
+        nul = text.find("\x00")
+        if nul >= 0:
+            line = lines_done + text.count("\n", 0, nul) + 1
+            raise FormatError(
+                f"dòng {line} có ký tự NUL (byte 0); tệp có thể là tệp nhị phân hoặc UTF-16 "
+                f"bị hỏng: hãy xuất lại thành CSV UTF-8 / line {line} holds a NUL character "
+                f"(byte 0): the file may be binary or broken UTF-16; export it again as CSV "
+                f"UTF-8", line)
+        start = 0
+        while (end := text.find("\n", start)) >= 0:
+            if pending + end - start > longest:
+                raise _too_long(lines_done + 1, limits)
             lines_done += 1
-            yield part + "\n"
+            if pieces:
+                pieces.append(text[start:end + 1])
+                yield "".join(pieces)
+                pieces, pending = [], 0
+            else:
+                yield text[start:end + 1]
+            start = end + 1
+        if start < len(text):
+            pieces.append(text[start:])
+            pending += len(text) - start
+            if pending > longest:
+                raise _too_long(lines_done + 1, limits)
         if not chunk:
             break
-    if pending:
-        yield pending
+    if pieces:
+        yield "".join(pieces)
+
+
+def _too_wide(width: int, line: int, limits: Limits) -> FormatError:
+    return FormatError(
+        f"dòng tiêu đề (dòng {line}) có {width} cột, nhiều hơn giới hạn {limits.max_columns}; "
+        f"hãy tách bảng / the header (line {line}) has {width} columns, more than the limit "
+        f"of {limits.max_columns} (max_columns); split the table", line)
+
+
+def _check_cells(cells: list[Any], header: list[str], line: int, limits: Limits) -> None:
+    for position, cell in enumerate(cells):
+        if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
+            name = header[position] if position < len(header) else str(position + 1)
+            raise FormatError(
+                f"dòng {line}, cột {name!r}: ô dài quá {limits.max_cell_chars} ký tự / line "
+                f"{line}, column {name!r}: a cell is longer than {limits.max_cell_chars} "
+                f"characters (limit max_cell_chars); publish long texts as a separate "
+                f"document", line)
 
 
 def open_csv(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
-             header_row: int = 1) -> Sheet:
+             header_row: int = 1, limits: Limits = DEFAULT_LIMITS) -> Sheet:
     """Open a CSV file for streaming (see module docstring for the rules)."""
     with path.open("rb") as raw:
         sample = raw.read(SAMPLE_BYTES)
@@ -137,11 +196,11 @@ def open_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
     try:
         text = decode_sample(sample, encoding)
     except UnicodeDecodeError as exc:
-        raise FormatError(f"bytes cannot be decoded as {encoding} (byte {exc.start})"
-                          ) from None
+        line = sample[:exc.start].count(b"\n") + 1
+        raise FormatError(_undecodable(line, encoding), line) from None
     delimiter = delimiter or _sniff(text, header_row)
     handle = path.open("rb")
-    reader = csv.reader(_decoded_lines(handle, encoding), delimiter=delimiter)
+    reader = csv.reader(_decoded_lines(handle, encoding, limits), delimiter=delimiter)
 
     def next_row() -> list[str] | None:
         try:
@@ -157,6 +216,9 @@ def open_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
         header_cells = next_row()
         if header_cells is None:
             raise FormatError("the file has no header row")
+        if len(header_cells) > limits.max_columns:
+            raise _too_wide(len(header_cells), reader.line_num, limits)
+        _check_cells(header_cells, [], reader.line_num, limits)
         header = _clean_header(header_cells, reader.line_num)
     except BaseException:
         handle.close()
@@ -167,7 +229,9 @@ def open_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
             if not any(c.strip() for c in cells):
                 continue
             line = reader.line_num
-            yield line, [nfc(c) for c in _fit(cells, len(header), line, pad=False)]
+            cells = _fit(cells, len(header), line, pad=False)
+            _check_cells(cells, header, line, limits)
+            yield line, [nfc(c) for c in cells]
 
     return Sheet(header, rows(), handle.close, encoding, delimiter)
 
@@ -180,10 +244,17 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
-def open_xlsx(path: Path, *, sheet: str | None = None, header_row: int = 1) -> Sheet:
-    """Open an XLSX worksheet for streaming (openpyxl read-only mode)."""
+def open_xlsx(path: Path, *, sheet: str | None = None, header_row: int = 1,
+              limits: Limits = DEFAULT_LIMITS) -> Sheet:
+    """Open an XLSX worksheet for streaming (openpyxl read-only mode), after
+    :func:`~.xlsxcheck.check_workbook` has inflated its parts within ``limits``."""
     from openpyxl import load_workbook  # imported late: only file sources need it
     from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        check_workbook(path, limits)
+    except LimitError as exc:
+        raise FormatError(str(exc), exc.line) from None
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -201,6 +272,8 @@ def open_xlsx(path: Path, *, sheet: str | None = None, header_row: int = 1) -> S
         header: list[str] | None = None
         for line, cells in iterator:
             if line == header_row:
+                if len(cells) > limits.max_columns:
+                    raise _too_wide(len(cells), line, limits)
                 header = _clean_header(list(cells), line)
                 break
         if header is None:
@@ -215,6 +288,8 @@ def open_xlsx(path: Path, *, sheet: str | None = None, header_row: int = 1) -> S
             values = [_xlsx_cell(c) for c in cells]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            yield line, _fit(values, width, line, pad=True)
+            values = _fit(values, width, line, pad=True)
+            _check_cells(values, header, line, limits)
+            yield line, values
 
     return Sheet(header, rows(), workbook.close, "xlsx")
