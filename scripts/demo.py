@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -44,12 +45,38 @@ def say(msg: str) -> None:
     print(f"[demo] {msg}", flush=True)
 
 
-def write_ini(env: dict[str, str], smtp_port: int) -> None:
+#: the portal's own secrets, which no harvest process needs (CKAN reads its DB URLs and
+#: SECRET_KEY from the ini): left out of the consumers' and jobs worker's environment
+PORTAL_ONLY = ("CKAN_SECRET_KEY", "SMARTCITY_PG_SUPERUSER_PASSWORD", "SMARTCITY_PG_ADMIN_URL",
+               "SMARTCITY_TEST_PG_ADMIN_URL", "SMARTCITY_CKAN_DB_PASSWORD",
+               "SMARTCITY_DATASTORE_RO_PASSWORD")
+
+
+def harvest_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment of the harvest processes: ``env`` without :data:`PORTAL_ONLY`."""
+    return {k: v for k, v in env.items() if k not in PORTAL_ONLY}
+
+
+def harvest_settings(pg_port: int, api_port: int) -> dict[str, str]:
+    """The harvest allow-list and secrets registry of the demo's departmental systems:
+    the health API on ``api_port``, the two registries on the cluster's ``pg_port``."""
+    pg = f"127.0.0.1:{pg_port}"
+    return {
+        "allowed_hosts": f"127.0.0.1:{api_port} {pg}/dn_population {pg}/dn_enterprise",
+        "secret_scopes": (f"DN_SYT_API_TOKEN so-y-te 127.0.0.1:{api_port}; "
+                          f"DN_POPULATION_DB_PASSWORD cong-an-thanh-pho {pg}; "
+                          f"DN_ENTERPRISE_DB_PASSWORD so-tai-chinh {pg}"),
+    }
+
+
+def write_ini(env: dict[str, str], smtp_port: int, api_port: int) -> None:
     template = (ROOT / "config" / "ckan.ini.tmpl").read_text()
+    pg_port = urllib.parse.urlsplit(env["SMARTCITY_PG_ADMIN_URL"]).port or 5432
     INI.write_text(template.format(common_ini=str(ROOT / "config" / "ckan-common.ini"),
                                    port=PORT, plugins=PLUGINS, dropbox=str(DROPBOX),
                                    smtp_server=f"127.0.0.1:{smtp_port}",
-                                   secrets_file=str(STATE / "secrets.env"), **env))
+                                   secrets_file=str(STATE / "secrets.env"),
+                                   **harvest_settings(pg_port, api_port), **env))
     INI.chmod(0o600)
 
 
@@ -176,8 +203,8 @@ def main() -> int:
     stop_background()  # leftovers of an interrupted run
     started = time.monotonic()
     env_values = services.up("demo", init_db=False)
-    smtp_port = services.free_port()
-    write_ini(env_values, smtp_port)
+    smtp_port, api_port = services.free_port(), services.free_port()
+    write_ini(env_values, smtp_port, api_port)
     env = dict(os.environ, **env_values)
     procs = [start_background("smtp-sink", [str(VENV_BIN / "python"),
                                             str(ROOT / "demo" / "smtp_sink.py"),
@@ -197,19 +224,20 @@ def main() -> int:
                     "--dropbox", str(DROPBOX), "--secrets-file", str(secrets_file)],
                    env=env, check=True)
     subprocess.run([str(VENV_BIN / "python"), str(ROOT / "demo" / "run_systems.py"), "start",
-                    "--state-dir", str(STATE)], env=env, check=True)
+                    "--state-dir", str(STATE), "--port", str(api_port)], env=env, check=True)
     env.update(services.read_env(secrets_file))
     env.update(services.read_env(STATE / "systems.env"))
 
     say("harvest sources from harvesters/*.yaml")
     ckan("smartcity", "sources", "sync", str(ROOT / "harvesters"), env=env)
+    harvesting = harvest_env(env)  # no portal secret in the harvest processes
     procs += [
         start_background("gather-consumer", [str(VENV_BIN / "ckan"), "-c", str(INI),
-                                             "harvester", "gather-consumer"], env),
+                                             "harvester", "gather-consumer"], harvesting),
         start_background("fetch-consumer", [str(VENV_BIN / "ckan"), "-c", str(INI),
-                                            "harvester", "fetch-consumer"], env),
+                                            "harvester", "fetch-consumer"], harvesting),
         start_background("jobs-worker", [str(VENV_BIN / "ckan"), "-c", str(INI),
-                                         "jobs", "worker"], env),
+                                         "jobs", "worker"], harvesting),
     ]
     say("starting the demo harvests (consumers are running: watch /harvest)")
     ckan("harvester", "job-all", env=env, check=False, stdout=subprocess.DEVNULL)

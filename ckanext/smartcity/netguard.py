@@ -21,12 +21,22 @@ Decisions:
   ``requests.Session`` whose transport adapter checks the URL of every request it
   sends, which includes every redirect hop, and which ignores proxy and netrc
   settings from the environment.
+* Entries starting with ``!`` are *denied endpoints* (``!host:port``, or
+  ``!host:port/database`` for one database): the portal's own services, added by the
+  portal itself (``pipeline/config.allowed_hosts``). A denied endpoint is refused even
+  when another entry allows its host; a loopback denied address also denies every
+  loopback address on that port. Its one exception is a database URL whose database an
+  allow entry names exactly as ``host:port/database`` (``*`` and ``?`` wildcards): a
+  departmental database sharing the portal's database cluster (demo and tests); the
+  ``!host:port/database`` denials (the portal's own databases) have no exception.
+  An allow entry with ``/database`` only allows database URLs naming that database.
 * ``file_roots`` are folders separated by spaces or commas (so a root cannot
   contain a space). A path is accepted when its real path (symlinks followed,
   ``..`` collapsed) lies inside the real path of a root.
 """
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
 import os
 import re
@@ -42,6 +52,7 @@ __all__ = [
     "DEFAULT_PORTS",
     "MAX_REDIRECTS",
     "Refused",
+    "check_denied",
     "check_file_path",
     "check_url",
     "parse_allowed_hosts",
@@ -90,10 +101,25 @@ def _norm_host(host: str) -> str:
     return host.strip("[]").rstrip(".").lower()
 
 
+def _entries(allowed_hosts: str) -> list[tuple[bool, str, int | None, str | None]]:
+    """Every entry as ``(denied, host, port or None, database or None)``."""
+    entries = []
+    for raw in _split_entries(allowed_hosts):
+        denied = raw.startswith("!")
+        raw = raw.lstrip("!")
+        raw, _, database = raw.partition("/")
+        (host, port), = parse_allowed_hosts(raw) or [("", None)]
+        entries.append((denied, host, port, database or None))
+    return entries
+
+
 def parse_allowed_hosts(allowed_hosts: str) -> list[tuple[str, int | None]]:
-    """Parse the allow-list into ``(host, port or None)`` pairs (hosts normalised)."""
+    """Parse the plain allow entries into ``(host, port or None)`` pairs (hosts
+    normalised); denied (``!``) and database (``/db``) entries are left out."""
     entries: list[tuple[str, int | None]] = []
     for raw in _split_entries(allowed_hosts):
+        if raw.startswith("!") or "/" in raw:
+            continue
         host, port = raw, None
         if raw.startswith("["):  # [v6] or [v6]:port
             inner, _, rest = raw[1:].partition("]")
@@ -113,6 +139,66 @@ def _host_matches(host: str, entry: str) -> bool:
     if host_ip is not None and entry_ip is not None:
         return host_ip == entry_ip
     return host_ip is None and entry_ip is None and host == entry
+
+
+def _addresses(host: str) -> list[IPAddress]:
+    literal = _ip(host)
+    if literal is not None:
+        return [literal]
+    try:
+        return _resolve(host, None)
+    except Refused:
+        return []
+
+
+def _local(address: IPAddress) -> bool:
+    mapped = getattr(address, "ipv4_mapped", None)
+    address = mapped or address
+    return address.is_loopback or address.is_unspecified
+
+
+def _same_endpoint(host: str, port: int | None, entry_host: str, entry_port: int | None
+                   ) -> bool:
+    """Whether ``host:port`` reaches the denied ``entry_host:entry_port`` (by address;
+    any local address reaches a local service)."""
+    if entry_port is not None and port != entry_port:
+        return False
+    if _host_matches(host, entry_host):
+        return True
+    mine, theirs = _addresses(host), _addresses(entry_host)
+    if any(a in theirs for a in mine):
+        return True
+    return any(_local(a) for a in mine) and any(_local(a) for a in theirs)
+
+
+def _check_denied(scheme: str, host: str, port: int | None, database: str | None,
+                  entries: list[tuple[bool, str, int | None, str | None]]) -> bool:
+    """Refuse a denied endpoint; True when a declared shared database lets it pass."""
+    shown = f"{host}:{port}" if port is not None else host
+    hits = [e for e in entries if e[0] and _same_endpoint(host, port, e[1], e[2])]
+    if not hits:
+        return False
+    if any(e[3] is not None and database is not None and e[3] == database for e in hits):
+        raise Refused(f"{shown}/{database} is one of the portal's own databases and is "
+                      "never a harvest target")
+    if not any(e[3] is None for e in hits):
+        return False
+    if database is not None and scheme not in ("http", "https") and any(
+            not e[0] and e[3] is not None and fnmatch.fnmatchcase(database, e[3])
+            and _host_matches(host, e[1]) and e[2] == port for e in entries):
+        return True
+    raise Refused(f"host {shown} is one of the portal's own services (database, DataStore, "
+                  "Redis, Solr, mail or web) and is never a harvest target")
+
+
+def check_denied(url: str, allowed_hosts: str) -> None:
+    """Refuse ``url`` only when it reaches a denied endpoint (see module docstring);
+    unparseable URLs and URLs without a host pass (the full check refuses them later)."""
+    try:
+        scheme, host, port, database = _url_host_port(url)
+    except Refused:
+        return
+    _check_denied(scheme, host, port, database, _entries(allowed_hosts))
 
 
 def _danger(address: IPAddress) -> str | None:
@@ -144,7 +230,7 @@ def _resolve(host: str, port: int | None) -> list[IPAddress]:
     return found
 
 
-def _url_host_port(url: str) -> tuple[str, str, int | None]:
+def _url_host_port(url: str) -> tuple[str, str, int | None, str | None]:
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -156,7 +242,10 @@ def _url_host_port(url: str) -> tuple[str, str, int | None]:
         raise Refused(f"{scheme or 'URL'} URL has no host")
     if port is None:
         port = DEFAULT_PORTS.get(scheme.split("+", 1)[0])
-    return scheme, _norm_host(host), port
+    database = None
+    if scheme not in ("http", "https"):
+        database = parts.path.lstrip("/").split("/", 1)[0] or None
+    return scheme, _norm_host(host), port, database
 
 
 def check_url(url: str, allowed_hosts: str, *, schemes: frozenset[str] | None = None) -> None:
@@ -167,13 +256,19 @@ def check_url(url: str, allowed_hosts: str, *, schemes: frozenset[str] | None = 
     :param schemes: if given, the URL scheme must be one of these.
     :raises Refused: with a reason naming the host, never a credential.
     """
-    scheme, host, port = _url_host_port(url)
+    scheme, host, port, database = _url_host_port(url)
     if schemes is not None and scheme not in schemes:
         raise Refused(f"scheme {scheme!r} is not allowed (expected {', '.join(sorted(schemes))})")
     shown = f"{host}:{port}" if port is not None else host
+    entries = _entries(allowed_hosts)
+    if _check_denied(scheme, host, port, database, entries):
+        return
     listed = [
-        entry for entry in parse_allowed_hosts(allowed_hosts)
-        if _host_matches(host, entry[0]) and (entry[1] is None or entry[1] == port)
+        entry for entry in entries
+        if not entry[0] and _host_matches(host, entry[1])
+        and (entry[2] is None or entry[2] == port)
+        and (entry[3] is None or (database is not None and scheme not in ("http", "https")
+                                  and fnmatch.fnmatchcase(database, entry[3])))
     ]
     literal = _ip(host)
     if listed:

@@ -75,15 +75,22 @@ def _demo_script():
     return module
 
 
-def write_ini(path: Path, port: int, env: dict[str, str], smtp_port: int) -> None:
+def write_ini(path: Path, port: int, env: dict[str, str], smtp_port: int,
+              api_port: int) -> None:
     """The e2e portal's CKAN config: the demo's own template (config/ckan.ini.tmpl) with
-    this portal's services, drop folder, SMTP sink, secrets file and site_id."""
+    this portal's services, drop folder, SMTP sink, secrets file and site_id. The harvest
+    allow-list also admits ``127.0.0.1:$SMARTCITY_E2E_OPEN_PORT``: a departmental endpoint
+    the attacker controls (tests/security listen there), so refusals of secrets are tested
+    where the network guard alone would let the request through."""
     demo = _demo_script()
+    settings = demo.harvest_settings(int(env["SMARTCITY_PG_PORT"]), api_port)
+    settings["allowed_hosts"] += f" 127.0.0.1:{env['SMARTCITY_E2E_OPEN_PORT']}"
     template = (REPO / "config" / "ckan.ini.tmpl").read_text()
     text = template.format(common_ini=str(REPO / "config" / "ckan-common.ini"), port=port,
                            plugins=demo.PLUGINS, dropbox=str(STATE / "dropbox"),
                            smtp_server=f"127.0.0.1:{smtp_port}",
                            secrets_file=str(STATE / "secrets.env"),
+                           **settings,
                            **{k: v.replace("%", "%%") for k, v in env.items()
                               if k.startswith("CKAN_")})
     text, replaced = re.subn(r"(?m)^ckan\.site_id = .*$", f"ckan.site_id = {SITE_ID}", text)
@@ -153,7 +160,8 @@ def _declared_sources() -> list[str]:
                   for p in (REPO / "harvesters").glob("*.yaml"))
 
 
-def _systems(admin_url: str, env: dict[str, str], setup_log: Path) -> dict[str, str]:
+def _systems(admin_url: str, env: dict[str, str], setup_log: Path, api_port: int
+             ) -> dict[str, str]:
     """Seed and start the demo's departmental systems; their env (credentials, ports)."""
     python = str(VENV_BIN / "python")
     _run([python, str(REPO / "demo" / "seed.py"), "--pg-admin-url", admin_url,
@@ -161,7 +169,8 @@ def _systems(admin_url: str, env: dict[str, str], setup_log: Path) -> dict[str, 
           "--people", str(PEOPLE), "--enterprises", str(ENTERPRISES)], env, "demo/seed.py",
          setup_log)
     _run([python, str(REPO / "demo" / "run_systems.py"), "start", "--state-dir", str(STATE),
-          "--dropbox", str(STATE / "dropbox"), "--secrets-file", str(STATE / "secrets.env")],
+          "--port", str(api_port), "--dropbox", str(STATE / "dropbox"),
+          "--secrets-file", str(STATE / "secrets.env")],
          env, "demo/run_systems.py start", setup_log)
     return {**services.read_env(STATE / "secrets.env"),
             **services.read_env(STATE / "systems.env")}
@@ -231,6 +240,7 @@ def running_portal(base_env: dict[str, str]) -> Iterator[Portal]:
         "CKAN_SITE_ID": SITE_ID, "CKAN_SITE_URL": url,
         "SMARTCITY_PG_PORT": str(urllib.parse.urlsplit(admin_url).port or 5432),
         "SMARTCITY_E2E_VENV_BIN": str(VENV_BIN),
+        "SMARTCITY_E2E_OPEN_PORT": str(services.free_port()),
     })
     ini = STATE / "ckan.ini"
     env["CKAN_INI"] = str(ini)
@@ -239,8 +249,8 @@ def running_portal(base_env: dict[str, str]) -> Iterator[Portal]:
         services.ensure_db(admin_url, db, owner)
     requests.post(f"{env['CKAN_SOLR_URL']}/update?commit=true", timeout=60,
                   json={"delete": {"query": f'site_id:"{SITE_ID}"'}}).raise_for_status()
-    smtp_port = services.free_port()
-    write_ini(ini, port, env, smtp_port)
+    smtp_port, api_port = services.free_port(), services.free_port()
+    write_ini(ini, port, env, smtp_port, api_port)
     subprocess.run(["rm", "-rf", str(STATE / "mail")], check=True)
 
     procs = Processes(logs)
@@ -249,7 +259,7 @@ def running_portal(base_env: dict[str, str]) -> Iterator[Portal]:
         procs.start("smtp-sink", [str(VENV_BIN / "python"), str(REPO / "demo" / "smtp_sink.py"),
                                   "--folder", str(STATE / "mail"), "--port", str(smtp_port)],
                     env)
-        systems = pool.submit(_systems, admin_url, env, logs / "systems-setup.log")
+        systems = pool.submit(_systems, admin_url, env, logs / "systems-setup.log", api_port)
         (STATE / "ckan-db.stamp").unlink(missing_ok=True)
         services.init_ckan_db(STATE, ini, env, admin_url, DATASTORE_DB)
         ckan = [str(VENV_BIN / "ckan"), "-c", str(ini)]
@@ -271,7 +281,7 @@ def running_portal(base_env: dict[str, str]) -> Iterator[Portal]:
         for name, argv in (("gather-consumer", ["harvester", "gather-consumer"]),
                            ("fetch-consumer", ["harvester", "fetch-consumer"]),
                            ("jobs-worker", ["jobs", "worker"])):
-            procs.start(name, ckan + argv, env)
+            procs.start(name, ckan + argv, _demo_script().harvest_env(env))
         _wait_http(url, web, logs / "web.log")
         portal = Portal(url=url, admin=ADMIN, password=password, token=token, ini=ini,
                         env=env, sources=_declared_sources(), logs=logs,

@@ -66,14 +66,22 @@ def department_db(pg_admin_url: str) -> Iterator[Department]:
 
 
 @pytest.fixture
-def department(department_db: Department, monkeypatch: pytest.MonkeyPatch
-               ) -> Iterator[Department]:
-    """The departmental database, reset to its initial rows for each test."""
+def department(department_db: Department, monkeypatch: pytest.MonkeyPatch,
+               ckan_config: Any) -> Iterator[Department]:
+    """The departmental database, reset to its initial rows for each test. It lives on
+    the test cluster (which is also the portal's, so denied): the allow-list names its
+    database, and the registry gives its password to Sở Y tế towards that host:port."""
     with department_db.admin.begin() as conn:
         conn.exec_driver_sql("DROP TABLE IF EXISTS co_so_y_te, giuong_benh, benh_nhan")
         role = sa.engine.make_url(department_db.url).username
         conn.exec_driver_sql(SETUP.replace("{role}", role))
     monkeypatch.setenv(PASSWORD_ENV, department_db.password)
+    url = sa.engine.make_url(department_db.url)
+    hosts = ckan_config.get("ckanext.smartcity.harvest.allowed_hosts") or ""
+    monkeypatch.setitem(ckan_config, "ckanext.smartcity.harvest.allowed_hosts",
+                        f"{hosts} {url.host}:{url.port}/{url.database}")
+    monkeypatch.setitem(ckan_config, "ckanext.smartcity.harvest.secret_scopes",
+                        f"{PASSWORD_ENV} so-y-te {url.host}:{url.port}")
     yield department_db
 
 

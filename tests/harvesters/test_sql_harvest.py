@@ -133,7 +133,8 @@ def _closed_port_url(url):
     return parsed.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
 
 
-def test_source_down_keeps_what_is_published(sysadmin, org, department, caplog):
+def test_source_down_keeps_what_is_published(sysadmin, org, department, caplog, ckan_config,
+                                             monkeypatch):
     both = [spec("co-so-y-te-theo-xa", "co_so_y_te"), spec("giuong-benh", "giuong_benh")]
     source = make_source(sysadmin, org, department.url,
                          sql_config(*both, delete_missing=True))
@@ -142,7 +143,11 @@ def test_source_down_keeps_what_is_published(sysadmin, org, department, caplog):
     records = rows(before["co-so-y-te-theo-xa"]["resources"][0]["id"])
 
     # the database is unreachable, and one spec was removed at the same time
-    update_source(sysadmin, source, url=_closed_port_url(department.url),
+    closed = _closed_port_url(department.url)
+    where = f"{sa.engine.make_url(closed).host}:{sa.engine.make_url(closed).port}"
+    monkeypatch.setitem(ckan_config, "ckanext.smartcity.harvest.secret_scopes",
+                        f"{PASSWORD_ENV} so-y-te {where}")
+    update_source(sysadmin, source, url=closed,
                   config=sql_config(both[0], delete_missing=True))
     job = run_job(source["id"])
     messages = gather_errors(job["id"]) + object_errors(job["id"])

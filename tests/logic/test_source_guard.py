@@ -15,8 +15,10 @@ CONFIG = json.dumps({"password_env": "DN_SYT_DB_PASSWORD", "datasets": [
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.ckan_config("ckanext.smartcity.harvest.secret_scopes",
+                         "DN_SYT_DB_PASSWORD so-y-te 127.0.0.1:5432")
 def test_password_in_source_url_is_refused_on_create_and_update():
-    org = factories.Organization()
+    org = factories.Organization(name="so-y-te")
     user = {"user": factories.Sysadmin()["name"]}
     with pytest.raises(tk.ValidationError) as err:
         helpers.call_action("harvest_source_create", user, name="syt", title="Sở Y tế",

@@ -169,7 +169,7 @@ def _table(header: list[str], rows: list[tuple[Any, ...]]) -> str:
 @click.option("--rows", "limit", default=5, show_default=True, help="rows to preview")
 def check(name: str, limit: int) -> None:
     """Dry run: read the first rows of each dataset spec, guard them, write nothing."""
-    from ckanext.smartcity.harvesters.base import make_reader
+    from ckanext.smartcity.harvesters.base import make_reader, source_department
     from ckanext.smartcity.pipeline.mapping import ColumnPlan, PlanError
     from ckanext.smartcity.pipeline.validate import ConfigError, check_config, parse_config
     from ckanext.smartcity.privacy import Guard, Policy, PrivacyError
@@ -178,7 +178,8 @@ def check(name: str, limit: int) -> None:
     source = _source(name)
     try:
         config = parse_config(source.config)
-        reader = make_reader(source.type, source.url, config)
+        reader = make_reader(source.type, source.url, config,
+                             department=source_department(source.id))
         check_config(source.config, reader)
     except (ConfigError, KeyError) as err:
         raise click.ClickException(f"{name}: invalid configuration: {err}")

@@ -31,7 +31,7 @@ from ckanext.smartcity.pipeline.validate import (ConfigError, check_config, pars
                                                  url_password_error)
 from ckanext.smartcity.readers import REGISTRY, FileReader, Reader, ReaderError
 
-__all__ = ["SmartcityHarvester", "make_reader", "guid_for"]
+__all__ = ["SmartcityHarvester", "make_reader", "guid_for", "source_department"]
 
 log = logging.getLogger(__name__)
 STATUS = "smartcity_status"
@@ -41,15 +41,26 @@ REFUSED = "smartcity_refused"
 ENDED = "smartcity_import_ended"
 
 
-def make_reader(reader_name: str, url: str, config: dict[str, Any]) -> Reader:
-    """The reader for a source, with the portal's allowed hosts and file roots."""
+def source_department(source_id: str | None) -> str | None:
+    """The organization name owning harvest source ``source_id`` (None if it has none)."""
+    package = model.Package.get(source_id) if source_id else None
+    group = model.Group.get(package.owner_org) if package and package.owner_org else None
+    return group.name if group is not None else None
+
+
+def make_reader(reader_name: str, url: str, config: dict[str, Any], *,
+                department: str | None = None) -> Reader:
+    """The reader for a source, with the portal's allowed hosts (its own services
+    denied), file roots and the secrets registry; ``department`` is the organization
+    name owning the source (without it the source may use no secret)."""
     reader_class = REGISTRY[reader_name]
     extra: dict[str, Any] = {}
     if issubclass(reader_class, FileReader):
         extra["settle_seconds"] = options.file_settle_seconds()
     return reader_class(url, config, env=options.secret_env(),
                         allowed_hosts=options.allowed_hosts(),
-                        file_roots=options.file_roots(), **extra)
+                        file_roots=options.file_roots(), department=department,
+                        scopes=options.secret_scopes(), **extra)
 
 
 _parsed: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -107,9 +118,12 @@ class SmartcityHarvester(HarvesterBase):
             return None
         try:
             config = parse_config(source_obj.config)
-            reader = make_reader(self.reader_name, source_obj.url, config)
+            reader = make_reader(self.reader_name, source_obj.url, config,
+                                 department=source_department(source_obj.id))
             check_config(source_obj.config, reader)
-            problems = reader.validate_source()
+            problems = {**reader.validate_source(), **{
+                key: f"bí mật bị từ chối / secret refused: {reason}"
+                for key, reason in reader.secret_problems().items()}}
             if problems:
                 key, cause = next(iter(problems.items()))
                 raise ConfigError(key, cause)
@@ -339,7 +353,8 @@ class SmartcityHarvester(HarvesterBase):
             raise ImportFailure(f"{name}: harvest object {harvest_object.id} has no "
                                 f"readable dataset spec") from None
         source = self._source(source_obj, config, name)
-        reader = make_reader(self.reader_name, source_obj.url, config)
+        reader = make_reader(self.reader_name, source_obj.url, config,
+                             department=source_department(source_obj.id))
         if not self._get_object_extra(harvest_object, fp.FINGERPRINT):
             # the content signal is taken before the rows are read: a change while they
             # are read gives a different signal next time, so it is never skipped

@@ -8,15 +8,18 @@ from collections import ChainMap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.smartcity.readers.secrets import SecretScope, parse_scopes
 
 if TYPE_CHECKING:
     from ckanext.smartcity.readers.limits import Limits
 
 __all__ = ["allowed_hosts", "file_roots", "batch_size", "sources_dir", "datastore_write_url",
            "file_settle_seconds", "lock_timeout_seconds", "notify_enabled", "harvest_timeout_minutes",
-           "secrets_file", "secret_env", "upload_limits"]
+           "secrets_file", "secret_env", "upload_limits", "secret_scopes", "portal_endpoints"]
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +30,56 @@ def _get(key: str, default: str = "") -> str:
 
 
 def allowed_hosts() -> str:
-    """``ckanext.smartcity.harvest.allowed_hosts``: hosts harvest sources may reach."""
-    return _get("ckanext.smartcity.harvest.allowed_hosts")
+    """``ckanext.smartcity.harvest.allowed_hosts``: hosts harvest sources may reach,
+    followed by the portal's own services as denied entries (:func:`portal_endpoints`)."""
+    return " ".join([_get("ckanext.smartcity.harvest.allowed_hosts"), *portal_endpoints()])
+
+
+_MAINTENANCE_DBS = ("postgres", "template0", "template1")
+
+
+def portal_endpoints() -> list[str]:
+    """The portal's own services as denied allow-list entries (``!host:port``, and
+    ``!host:port/db`` for its databases): the CKAN and DataStore databases (and their
+    cluster's maintenance databases), Solr, Redis, the harvest queue, SMTP and the web
+    site (``ckan.site_url``), all read from the CKAN config. Never a harvest target."""
+    denied: list[str] = []
+
+    def add(url: str, default_port: int, databases: bool = False) -> None:
+        try:
+            parts = urlsplit(url if "//" in url else f"//{url}")
+            host, port = parts.hostname, parts.port or default_port
+        except ValueError:
+            return
+        if not host:
+            return
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        denied.append(f"!{where}")
+        if databases:
+            name = parts.path.lstrip("/").split("/", 1)[0]
+            denied.extend(f"!{where}/{db}" for db in (name, *_MAINTENANCE_DBS) if db)
+
+    for key in ("sqlalchemy.url", "ckan.datastore.write_url", "ckan.datastore.read_url"):
+        if _get(key):
+            add(_get(key), 5432, databases=True)
+    for key, port in (("solr_url", 8983), ("ckan.redis.url", 6379),
+                      ("ckan.site_url", 80), ("smtp.server", 25)):
+        if _get(key):
+            add(_get(key), 443 if _get(key).startswith("https:") else port)
+    if _get("ckan.harvest.mq.hostname"):
+        add(f"//{_get('ckan.harvest.mq.hostname')}:{_get('ckan.harvest.mq.port', '6379')}",
+            6379)
+    return denied
+
+
+def secret_scopes() -> dict[str, SecretScope]:
+    """``ckanext.smartcity.harvest.secret_scopes``: the harvest secrets registry (each
+    declaration ``NAME department host:port[,host:port…]``, by newline or ``;``).
+    Malformed declarations are logged and ignored (those secrets stay unusable)."""
+    scopes, problems = parse_scopes(_get("ckanext.smartcity.harvest.secret_scopes"))
+    for problem in problems:
+        log.warning("ckanext.smartcity.harvest.secret_scopes: %s: ignored", problem)
+    return scopes
 
 
 def file_roots() -> str:

@@ -19,6 +19,9 @@ from types import TracebackType
 from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit, urlunsplit
 
+from ..netguard import DEFAULT_PORTS
+from .secrets import SecretScope, portal_secret_reason, scope_problem
+
 __all__ = [
     "COLUMN_TYPES",
     "Column",
@@ -120,6 +123,10 @@ class Reader(abc.ABC):
     :param env: where environment variables are read (default ``os.environ``).
     :param allowed_hosts: ``ckanext.smartcity.harvest.allowed_hosts``.
     :param file_roots: ``ckanext.smartcity.harvest.file_roots``.
+    :param department: the organization name owning the source (for secret scopes).
+    :param scopes: the secrets registry (:func:`.secrets.parse_scopes`). The harvesters
+        always pass it; then a secret is used only as :func:`.secrets.scope_problem`
+        allows. Without it (a reader built by hand) only the portal's own names are refused.
     """
 
     name: ClassVar[str] = ""
@@ -130,8 +137,11 @@ class Reader(abc.ABC):
 
     def __init__(self, url: str, config: dict[str, Any] | None = None, *,
                  env: Mapping[str, str] | None = None, allowed_hosts: str = "",
-                 file_roots: str = "") -> None:
+                 file_roots: str = "", department: str | None = None,
+                 scopes: Mapping[str, SecretScope] | None = None) -> None:
         self.url = url
+        self.department = department
+        self.scopes = scopes
         self.config = dict(config or {})
         self.env: Mapping[str, str] = os.environ if env is None else env
         self.allowed_hosts = allowed_hosts
@@ -149,14 +159,47 @@ class Reader(abc.ABC):
         """A :class:`ReaderError` for this source."""
         return ReaderError(self.source, cause)
 
+    def secret_target(self) -> tuple[str, int | None] | None:
+        """Where this source's secrets are sent: the URL's host and port (the scheme's
+        default port when the URL has none); None without a host."""
+        try:
+            parts = urlsplit(self.url)
+            host, port = parts.hostname, parts.port
+        except ValueError:
+            return None
+        if not host:
+            return None
+        return host, port or DEFAULT_PORTS.get(parts.scheme.lower().split("+", 1)[0])
+
+    def secret_problems(self) -> dict[str, str]:
+        """``{key: reason}`` for each ``*_env`` key naming a secret this source may not use
+        (see :mod:`.secrets`); no value is read."""
+        problems: dict[str, str] = {}
+        for key in ("password_env", "token_env"):
+            variable = self.config.get(key)
+            if key not in self.source_keys or not variable or not isinstance(variable, str):
+                continue
+            if self.scopes is None:
+                reason = portal_secret_reason(variable)
+            else:
+                reason = scope_problem(variable, self.scopes, self.department,
+                                       self.secret_target())
+            if reason:
+                problems[key] = reason
+        return problems
+
     def secret(self, key: str) -> str | None:
         """Read the secret named by ``config[key]`` from ``env``; None if not configured.
 
-        :raises ReaderError: naming the variable when it is configured but unset.
+        :raises ReaderError: naming the variable when it is configured but unset, or when
+            this source may not use it (:meth:`secret_problems`; the value is not read).
         """
         variable = self.config.get(key)
         if not variable:
             return None
+        refused = self.secret_problems().get(key)
+        if refused:
+            raise self.error(f"bí mật bị từ chối / secret refused: {refused}")
         value = self.env.get(str(variable))
         if not value:
             raise self.error(f"environment variable {variable} (from {key!r}) is not set")

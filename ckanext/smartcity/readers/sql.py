@@ -68,6 +68,7 @@ _MYSQL_TYPES = {0: "numeric", 246: "numeric", 1: "int", 2: "int", 3: "int", 8: "
 _TEXT_AS_IS = frozenset({str, type(None)})
 _VALUE_AFTER_COLON = re.compile(r':\s*"[^"]*"')
 _SINGLE_QUOTED = re.compile(r"'[^']*'")
+_GRANT = re.compile(r"^GRANT\s+(.+?)\s+ON\s+(\S+)\s+TO\s", re.IGNORECASE)
 
 
 def _redact(message: str) -> str:
@@ -178,8 +179,8 @@ class SqlReader(Reader):
 
             return sa.create_engine("sqlite://", creator=creator, poolclass=NullPool), deadline
         try:
-            netguard.check_url(f"{backend}://{url.host}:{url.port or ''}".rstrip(":"),
-                               self.allowed_hosts)
+            where = f"{url.host}:{url.port}" if url.port else str(url.host)
+            netguard.check_url(f"{backend}://{where}/{url.database or ''}", self.allowed_hosts)
         except netguard.Refused as exc:
             raise self.error(f"refused by the network guard: {exc.reason}") from None
         password = self.secret("password_env")
@@ -189,6 +190,37 @@ class SqlReader(Reader):
         if backend == "postgresql":
             args["application_name"] = "ckanext-smartcity"
         return sa.create_engine(url, poolclass=NullPool, connect_args=args), deadline
+
+    def _refuse_powerful_role(self, conn: Connection) -> None:
+        """Refuse a login that can do more than read its tables, before any query:
+        on PostgreSQL a superuser or a member of ``pg_read_server_files``,
+        ``pg_write_server_files`` or ``pg_execute_server_program``; on MySQL/MariaDB a
+        user granted ``ALL PRIVILEGES``, ``FILE`` or ``SUPER`` on ``*.*`` (from
+        ``SHOW GRANTS``; privileges held through a role are not followed)."""
+        backend = self._backend()
+        if backend == "postgresql":
+            row = conn.exec_driver_sql(
+                "SELECT rolsuper, pg_has_role(current_user, 'pg_read_server_files', "
+                "'MEMBER'), pg_has_role(current_user, 'pg_write_server_files', 'MEMBER'), "
+                "pg_has_role(current_user, 'pg_execute_server_program', 'MEMBER') "
+                "FROM pg_roles WHERE rolname = current_user").one()
+            names = ("superuser", "pg_read_server_files", "pg_write_server_files",
+                     "pg_execute_server_program")
+            found = [name for name, held in zip(names, row) if held]
+        elif backend == "mysql":
+            found = []
+            for (grant, *_rest) in conn.exec_driver_sql("SHOW GRANTS"):
+                match = _GRANT.match(str(grant))
+                if match and match.group(2).strip() == "*.*":
+                    held = {p.strip().upper() for p in match.group(1).split(",")}
+                    found += [p for p in ("ALL PRIVILEGES", "FILE", "SUPER")
+                              if p in held and p not in found]
+        else:
+            return
+        conn.rollback()
+        if found:
+            raise self.error(f"từ chối vai trò quá nhiều quyền / refused: the login role "
+                             f"{conn.engine.url.username!r} has {', '.join(found)}")
 
     def _begin_read_only(self, conn: Connection, timeout_s: float) -> None:
         backend = self._backend()
@@ -240,6 +272,7 @@ class SqlReader(Reader):
             if isinstance(dbapi_error, type) and issubclass(dbapi_error, BaseException):
                 errors += (dbapi_error,)
             deadline[0] = time.monotonic() + timeout_s
+            self._refuse_powerful_role(conn)
             self._begin_read_only(conn, timeout_s)
             if self._backend() == "postgresql" and conn.dialect.driver == "psycopg2":
                 # a server-side cursor straight on the driver (same read-only

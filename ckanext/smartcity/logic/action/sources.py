@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan import logic
 from ckan.types import Action, Context, DataDict
 
-from ckanext.smartcity import harvest_sources
+from ckanext.smartcity import harvest_sources, netguard
 from ckanext.smartcity.pipeline.validate import url_password_error
 
 __all__ = ["harvest_source_create", "harvest_source_update", "harvest_source_reindex",
@@ -29,6 +29,53 @@ def _refuse_password_in_url(data_dict: DataDict) -> None:
             "'password_env'"]})
 
 
+def _department(context: Context, data_dict: DataDict) -> str | None:
+    model = context.get("model")
+    if model is None:
+        import ckan.model as model
+    owner = data_dict.get("owner_org")
+    if not owner and data_dict.get("id"):
+        package = model.Package.get(str(data_dict["id"]))
+        owner = package.owner_org if package is not None else None
+    group = model.Group.get(str(owner)) if owner else None
+    return group.name if group is not None else None
+
+
+def _refuse_unscoped_secrets(context: Context, data_dict: DataDict) -> None:
+    """A smartcity source may name only its department's declared secrets, sent only to
+    their declared host:port, never the portal's own; and never target the portal's own
+    services (see ``readers/secrets.py``, ``netguard``). Other source types pass."""
+    import json
+
+    from ckanext.smartcity.harvesters.base import make_reader
+    from ckanext.smartcity.pipeline import config as options
+    from ckanext.smartcity.readers import REGISTRY
+
+    reader_name = str(data_dict.get("source_type") or "")
+    if reader_name not in REGISTRY:
+        return
+    url = str(data_dict.get("url") or "")
+    try:
+        netguard.check_denied(url, options.allowed_hosts())
+    except netguard.Refused as refused:
+        raise tk.ValidationError({"url": [
+            f"Không được thu thập từ dịch vụ của chính cổng dữ liệu / the portal's own "
+            f"services are never a harvest target: {refused.reason}"]}) from None
+    try:
+        config = json.loads(str(data_dict.get("config") or ""))
+    except ValueError:
+        return  # the harvester's validate_config reports it
+    if not isinstance(config, dict):
+        return
+    reader = make_reader(reader_name, url, config,
+                         department=_department(context, data_dict))
+    problems = reader.secret_problems()
+    if problems:
+        raise tk.ValidationError({"config": [
+            f"Bí mật trong '{key}' bị từ chối / secret in '{key}' refused: {reason}"
+            for key, reason in problems.items()]})
+
+
 @tk.chained_action
 def harvest_source_create(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """ckanext-harvest's `harvest_source_create`, refusing a URL that carries a password.
@@ -37,6 +84,7 @@ def harvest_source_create(up_func: Action, context: Context, data_dict: DataDict
     """
     tk.check_access("harvest_source_create", context, data_dict)
     _refuse_password_in_url(data_dict)
+    _refuse_unscoped_secrets(context, data_dict)
     return up_func(context, data_dict)
 
 
@@ -48,6 +96,7 @@ def harvest_source_update(up_func: Action, context: Context, data_dict: DataDict
     """
     tk.check_access("harvest_source_update", context, data_dict)
     _refuse_password_in_url(data_dict)
+    _refuse_unscoped_secrets(context, data_dict)
     return up_func(context, data_dict)
 
 
