@@ -43,10 +43,12 @@ def check_spec(reader: Any, spec: dict[str, Any]) -> tuple[bool, str]:
     """(published?, one-line summary) for one dataset spec."""
     from ckanext.smartcity.pipeline.mapping import ColumnPlan
     from ckanext.smartcity.privacy import Guard, Policy
+    from ckanext.smartcity.privacy.resolve import resolve_policy
     policy = Policy.from_spec(spec.get("privacy", {}), dataset_type=spec["dataset_type"])
     rows = 0
     with reader.read(spec) as table:
         plan = ColumnPlan.build(spec, table.columns)
+        policy = resolve_policy(policy, plan.privacy_columns(), prefix="privacy.")
         guard = Guard(plan.source_names, policy)
         for batch in table.batches():
             guard.scan([plan.select(r) for r in batch])

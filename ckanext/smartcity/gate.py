@@ -288,20 +288,28 @@ def check_package_write(context: Any, data_dict: dict[str, Any], *,
         raise tk.ValidationError({"resources": errors})
 
 
-def _columns(data_dict: Mapping[str, Any], records: list[Any]) -> list[str]:
-    fields = [f.get("id") for f in data_dict.get("fields") or [] if isinstance(f, dict)]
-    if not fields and data_dict.get("resource_id"):
+def _columns(data_dict: Mapping[str, Any], records: list[Any]
+             ) -> tuple[list[str], dict[str, list[str]]]:
+    """The written table's columns and their dictionary labels (vi, en), which a dataset's
+    ``count_columns`` may name."""
+    given = [f for f in data_dict.get("fields") or [] if isinstance(f, dict)]
+    if not given and data_dict.get("resource_id"):
         try:
             info = tk.get_action("datastore_info")({"ignore_auth": True},
                                                    {"id": data_dict["resource_id"]})
-            fields = [f["id"] for f in info.get("fields", []) if not f["id"].startswith("_")]
+            given = [f for f in info.get("fields", []) if not str(f["id"]).startswith("_")]
         except (tk.ObjectNotFound, tk.ValidationError):
-            fields = []
-    seen = dict.fromkeys(str(f) for f in fields if f)
+            given = []
+    labels: dict[str, list[str]] = {}
+    for f in given:
+        info = f.get("info") if isinstance(f.get("info"), dict) else {}
+        labels[str(f.get("id"))] = [str(info[k]) for k in ("label", "label_en")
+                                    if info.get(k)]
+    seen = dict.fromkeys(str(f.get("id")) for f in given if f.get("id"))
     for record in records:
         if isinstance(record, dict):
             seen.update(dict.fromkeys(str(k) for k in record))
-    return list(seen)
+    return list(seen), labels
 
 
 def _dataset_of_resource(data_dict: Mapping[str, Any]) -> dict[str, Any]:
@@ -340,10 +348,11 @@ def check_datastore_write(context: Any, data_dict: dict[str, Any]) -> None:
                 "read the records"]})
         records = [dict(zip(fields, r)) for r in records]
         data_dict["records"] = records
-    columns = _columns(data_dict, records)
+    columns, labels = _columns(data_dict, records)
     rows = [tuple(r.get(c) for c in columns) for r in records]
     checked = check_rows(columns, rows, _dataset_of_resource(data_dict),
-                         where=f"datastore {data_dict.get('resource_id') or 'records'}")
+                         where=f"datastore {data_dict.get('resource_id') or 'records'}",
+                         labels=labels)
     if checked.verdict.refused:
         log.warning("privacy gate refused DataStore records: %s", checked.verdict.message)
         raise tk.ValidationError({"records": [checked.verdict.message]})

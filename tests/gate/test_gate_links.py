@@ -225,3 +225,30 @@ def test_a_linked_table_with_small_counts_to_hide_is_refused(user, dataset, file
     big = files.put("ca-benh-lon.csv", CLEAN)
     helpers.call_action("resource_create", dict(user), package_id=dataset["id"], name="x",
                         url=big, format="CSV")
+
+
+def test_a_linked_xlsx_names_its_count_columns_by_generated_id(user, dataset, files):
+    # issue 20: "Số ca mắc" declared as so_ca_mac was dropped and the small counts linked
+    helpers.call_action("package_patch", dict(user), id=dataset["id"],
+                        count_columns="so_ca_mac, so_ca_tu_vong")
+    before = _show(dataset["id"])
+    book = Workbook()
+    for row in (("Mã xã", "Số ca mắc", "Số ca tử vong"), ("20194", 4, 1), ("20197", 40, 12)):
+        book.active.append(list(row))
+    data = io.BytesIO()
+    book.save(data)
+    url = files.put("ca-benh.xlsx", data.getvalue())
+    _refused(lambda: helpers.call_action("resource_create", dict(user),
+                                         package_id=dataset["id"], name="x", url=url,
+                                         format="XLSX"),
+             "ca-benh.xlsx", "small counts to hide")
+    assert _show(dataset["id"]) == before
+    helpers.call_action("package_patch", dict(user), id=dataset["id"],
+                        count_columns="so_ca_mac, so_ca_chet")
+    before = _show(dataset["id"])
+    big = files.put("ca-benh-lon.csv", "Mã xã,Số ca mắc\r\n20194,40\r\n")
+    _refused(lambda: helpers.call_action("resource_create", dict(user),
+                                         package_id=dataset["id"], name="x", url=big,
+                                         format="CSV"),
+             "so_ca_chet", "count_columns")
+    assert _show(dataset["id"]) == before

@@ -171,3 +171,65 @@ def test_datastore_records_are_gated_and_suppressed(storage, user, dataset):
                                 resource_id=resource["id"], sort="ma_xa")["records"]
     # 4 < k=10 hidden; 30 hidden as the complementary cell of the only group
     assert [(r["ma_xa"], r["so_ca"]) for r in found] == [("20194", None), ("20197", None)]
+
+
+OFFICER = [("Mã xã", "Số ca mắc", "Số ca tử vong"), ("20194", 3, 0), ("20197", 40, 2),
+           ("20200", 12, 1), ("20203", 55, 15)]
+
+
+def test_an_xlsx_upload_names_its_count_columns_by_generated_id(storage, user, dataset):
+    # issue 20: the officer declares the ids the portal generates from the headers
+    helpers.call_action("package_patch", dict(user), id=dataset["id"],
+                        count_columns="so_ca_mac, so_ca_tu_vong")
+    resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                                   name="ca bệnh", upload=_xlsx({"Ca bệnh": OFFICER}))
+    rows = [line.split(",") for line in _stored_text(resource).splitlines()]
+    assert rows[0] == ["Mã xã", "Số ca mắc", "Số ca tử vong"]
+    counts = [int(v) for row in rows[1:] for v in row[1:] if v]
+    assert counts and all(v == 0 or v >= 10 for v in counts), rows
+    assert rows[1][1] == "" and rows[2][2] == ""
+
+
+def test_a_declared_count_column_that_matches_nothing_refuses_the_upload(
+        storage, user, dataset):
+    helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                        name="ca bệnh", upload=_file(CLEAN, "ca_benh.csv"))
+    helpers.call_action("package_patch", dict(user), id=dataset["id"],
+                        count_columns="so_ca, so_ca_chet")
+    before = _snapshot(storage, dataset["id"])
+    _refused(lambda: helpers.call_action("resource_create", dict(user),
+                                         package_id=dataset["id"], name="x",
+                                         upload=_file(CLEAN, "ca_benh_2.csv")),
+             "so_ca_chet", "count_columns")
+    _refused(lambda: helpers.call_action("resource_create", dict(user),
+                                         package_id=dataset["id"], name="x",
+                                         upload=_xlsx({"Ca bệnh": OFFICER})), "so_ca_chet")
+    assert _snapshot(storage, dataset["id"]) == before
+
+
+def test_datastore_records_name_count_columns_by_dictionary_label(storage, user, dataset):
+    helpers.call_action("package_patch", dict(user), id=dataset["id"],
+                        count_columns="Số ca mắc")
+    resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                                   name="bảng", url="https://example.invalid/x")
+    fields = [{"id": "ma_xa", "type": "text"},
+              {"id": "n", "type": "int", "info": {"label": "Số ca mắc", "label_en": "Cases"}}]
+    helpers.call_action("datastore_create", dict(user), resource_id=resource["id"],
+                        force=True, fields=fields,
+                        records=[{"ma_xa": "20194", "n": 4}, {"ma_xa": "20197", "n": 30}])
+    found = helpers.call_action("datastore_search", {"ignore_auth": True},
+                                resource_id=resource["id"], sort="ma_xa")["records"]
+    assert [r["n"] for r in found] == [None, None]
+    # upserts find the label in the stored dictionary
+    helpers.call_action("datastore_upsert", dict(user), resource_id=resource["id"],
+                        force=True, method="insert", records=[{"ma_xa": "20200", "n": 2},
+                                                              {"ma_xa": "20203", "n": 50}])
+    found = helpers.call_action("datastore_search", {"ignore_auth": True},
+                                resource_id=resource["id"], sort="ma_xa")["records"]
+    assert found[2]["n"] is None
+    helpers.call_action("package_patch", dict(user), id=dataset["id"], count_columns="so_ca")
+    before = _snapshot(storage, dataset["id"])
+    _refused(lambda: helpers.call_action(
+        "datastore_upsert", dict(user), resource_id=resource["id"], force=True,
+        method="insert", records=[{"ma_xa": "20206", "n": 3}]), "so_ca")
+    assert _snapshot(storage, dataset["id"]) == before

@@ -104,6 +104,8 @@ def test_an_uploaded_csv_is_queued_then_loaded_by_the_jobs_worker(storage, user,
 
 def test_an_xlsx_with_vietnamese_headers_gets_ids_and_a_bilingual_dictionary(
         storage, user, dataset):
+    # no count column: the workbook is stored as it is (a declared one it lacks refuses it)
+    helpers.call_action("package_patch", dict(user), id=dataset["id"], count_columns="")
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
                                    name="Hộ nghèo", upload=_xlsx([
                                        ("Mã xã", "Năm", "Số hộ nghèo", "Tỷ lệ (%)"),
@@ -141,6 +143,30 @@ def test_a_failed_load_keeps_the_previous_table_and_says_where(storage, user, da
     assert _rows(resource["id"]) == before
     # the public sees the state, not the reason
     assert "message" not in _status(resource["id"], {"user": "", "ignore_auth": False})
+
+
+def test_the_officers_xlsx_is_loaded_with_its_count_columns_suppressed(storage, user,
+                                                                       dataset):
+    # issue 20: headers "Số ca mắc", "Số ca tử vong" declared by the ids the portal
+    # generates from them, k = 10; before, the declaration was dropped on the way
+    helpers.call_action("package_patch", dict(user), id=dataset["id"], min_cell_size=10,
+                        count_columns="so_ca_mac, so_ca_tu_vong")
+    resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                                   name="Ca bệnh", upload=_xlsx([
+                                       ("Mã xã", "Số ca mắc", "Số ca tử vong"),
+                                       ("20194", 3, 0), ("20197", 40, 2), ("20200", 12, 1),
+                                       ("20203", 55, 15)], name="ca_benh.xlsx"))
+    _work()
+    state = _status(resource["id"], user)
+    assert state["state"] == "loaded", state
+    assert state["privacy"]["count_columns"] == ["Số ca mắc", "Số ca tử vong"]
+    rows = _rows(resource["id"])
+    counts = [r[c] for r in rows for c in ("so_ca_mac", "so_ca_tu_vong")]
+    assert all(v is None or v == 0 or v >= 10 for v in counts), rows
+    assert rows[0]["so_ca_mac"] is None and rows[1]["so_ca_tu_vong"] is None
+    report = helpers.call_action("package_show", id=dataset["id"])["privacy_report"]
+    assert report["count_columns"] == ["Số ca mắc", "Số ca tử vong"]
+    assert report["min_cell_size"] == 10
 
 
 def test_a_refused_upload_is_not_stored_queued_or_loaded(storage, user, dataset):

@@ -173,6 +173,7 @@ def check(name: str, limit: int) -> None:
     from ckanext.smartcity.pipeline.mapping import ColumnPlan, PlanError
     from ckanext.smartcity.pipeline.validate import ConfigError, check_config, parse_config
     from ckanext.smartcity.privacy import Guard, Policy, PrivacyError
+    from ckanext.smartcity.privacy.resolve import resolve_policy
     from ckanext.smartcity.readers import ReaderError
 
     source = _source(name)
@@ -192,6 +193,7 @@ def check(name: str, limit: int) -> None:
                 plan = ColumnPlan.build(spec, table.columns)
             policy = Policy.from_spec(spec.get("privacy", {}),
                                       dataset_type=spec["dataset_type"])
+            policy = resolve_policy(policy, plan.privacy_columns(), prefix="privacy.")
             guard = Guard(plan.source_names, policy)
             selected = [plan.select(r) for r in first]
             guard.scan(selected)

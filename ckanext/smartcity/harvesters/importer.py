@@ -23,6 +23,7 @@ from ckanext.smartcity.pipeline.publish import (PublishError, Table, find_datase
                                                 stored_value)
 from ckanext.smartcity.privacy import Policy, PrivacyError
 from ckanext.smartcity.privacy.gate import TableCheck
+from ckanext.smartcity.privacy.resolve import resolve_policy
 from ckanext.smartcity.readers.base import Reader, ReaderError
 
 __all__ = ["ImportFailure", "Source", "Prepared", "prepare", "import_spec"]
@@ -141,6 +142,7 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
         try:
             with reader.read(spec, batch_size=batch_size) as table:
                 plan = mapping.ColumnPlan.build(spec, table.columns)
+                policy = resolve_policy(policy, plan.privacy_columns(), prefix="privacy.")
                 check = TableCheck(plan.source_names, policy, where)
                 width = len(table.columns)
                 for batch in _batches(table, spec["name"], reader.source):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckanext.smartcity.codelists import parse_date
+from ckanext.smartcity.privacy.resolve import TableColumn
 from ckanext.smartcity.readers.base import Column
 
 __all__ = ["PublishedColumn", "ColumnPlan", "PlanError", "Derived", "build_dataset",
@@ -100,6 +101,12 @@ class ColumnPlan:
     def source_names(self) -> list[str]:
         """Source names of the published columns (what the privacy guard checks)."""
         return [c.source for c in self.columns]
+
+    def privacy_columns(self) -> list[TableColumn]:
+        """The published columns as the privacy settings may name them: source name,
+        published name, labels (:func:`ckanext.smartcity.privacy.resolve.resolve`)."""
+        return [TableColumn(c.source, c.name, tuple(t for t in (c.label, c.label_en) if t))
+                for c in self.columns]
 
     def select(self, row: Sequence[Any]) -> tuple[Any, ...]:
         """The published cells of a source row."""

@@ -21,6 +21,7 @@ from .guard import Guard
 from .policy import Policy, PrivacyError
 from .record import PrivacyReport
 from .report import Report
+from .resolve import header_columns, resolve, resolve_policy
 
 __all__ = ["privacy_scan", "EXIT_OK", "EXIT_BLOCKED", "EXIT_ERROR"]
 
@@ -71,7 +72,8 @@ def _fail(message: str) -> None:
 @click.option("--dataset-type", type=click.Choice(DATASET_TYPES), default=None,
               help="Loại dữ liệu (quyết định k mặc định) / dataset type (sets the default k)")
 @click.option("--count-column", "count_columns", multiple=True,
-              help="Cột đếm cần ẩn ô nhỏ / count column to suppress small cells in")
+              help="Cột đếm cần ẩn ô nhỏ (tiêu đề, mã cột hoặc nhãn) / count column to "
+                   "suppress small cells in (header, column id or label)")
 @click.option("--group-by", "group_by", multiple=True,
               help="Cột chia nhóm cho ẩn bổ sung / column defining the groups of "
                    "complementary suppression")
@@ -105,12 +107,16 @@ def privacy_scan(file: Path, dataset_type: str | None, count_columns: tuple[str,
             # like the portal's gate: every non-empty sheet of a workbook is checked
             sheets = sheet_names(file)
         table = open_table(file, encoding, sheet or (sheets[0] if sheets else None))
-        report = _scan(table, policy)
+        # options name columns by header, generated id or label; one that matches nothing
+        # is an error (resolve.py)
+        report = _scan(table, resolve_policy(policy, header_columns(table.columns)))
         for name in sheets[1:]:
             other = open_table(file, sheet=name)
-            allowed = [c for c in allow_columns if c in other.columns]
+            # allow-columns carry over to the other sheets that have them
+            allowed = resolve(allow_columns, header_columns(other.columns), "allow_columns",
+                              strict=False)
             others.append((name, _scan(other, Policy.from_spec(
-                {"allow_columns": allowed}, dataset_type=dataset_type))))
+                {"allow_columns": list(allowed)}, dataset_type=dataset_type))))
     except (PrivacyError, TableFileError) as exc:
         _fail(str(exc))
         return

@@ -20,12 +20,14 @@ Decisions:
   read and where (line, sheet). What was read before the failure — the header's names
   above all — is still checked and its findings named in the refusal.
 * **Every sheet** of a workbook is a table and is checked.
-* A dataset's ``count_columns`` apply to the tables that have those columns; a table
-  without them has nothing to suppress.
+* A dataset's ``count_columns`` name columns by header, generated id or label
+  (:mod:`.resolve`); a table that lacks one of them is refused, naming it — a declared
+  count column never silently protects nothing.
 * Messages name the file/sheet, column and detector — never a cell value.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,7 @@ from .guard import Guard
 from .policy import Policy, PrivacyError
 from .record import PrivacyReport
 from .report import Report
+from .resolve import header_columns, resolve_policy
 
 __all__ = [
     "PASSED", "PERSONAL_DATA", "UNREADABLE", "POLICY", "FORMULA", "FormulaError", "CSV_SUFFIXES", "TABLE_SUFFIXES",
@@ -106,15 +109,18 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
-def policy_for(dataset: Mapping[str, Any] | None, columns: Sequence[str] = ()) -> Policy:
-    """The policy of a table of ``dataset``: its type's k raised by ``min_cell_size``, its
-    ``count_columns`` that the table has (``columns``). Raises :class:`PrivacyError`."""
+def policy_for(dataset: Mapping[str, Any] | None, columns: Sequence[str],
+               labels: Mapping[str, Sequence[str]] | None = None) -> Policy:
+    """The policy of a table of ``dataset`` with these ``columns``: its type's k raised by
+    ``min_cell_size``, its ``count_columns`` resolved to the table's columns by header,
+    generated id or label (:mod:`.resolve`; ``labels``: more labels per column, e.g. the
+    DataStore dictionary's). Raises :class:`PrivacyError`, naming the declared column, when
+    one matches no column of the table: the table is refused, never published unsuppressed."""
     dataset = dataset or {}
-    present = set(columns)
-    counts = [c for c in _names(dataset.get("count_columns")) if c in present]
-    return Policy.from_spec({"count_columns": counts},
-                            dataset_type=dataset.get("type") or None,
-                            dataset_min_cell_size=dataset.get("min_cell_size"))
+    policy = Policy.from_spec({"count_columns": list(_names(dataset.get("count_columns")))},
+                              dataset_type=dataset.get("type") or None,
+                              dataset_min_cell_size=dataset.get("min_cell_size"))
+    return resolve_policy(policy, header_columns(columns, labels))
 
 
 def is_table(filename: str | None, fmt: str | None = None) -> bool:
@@ -193,6 +199,25 @@ class TableCheck:
                        tuple(report.blocking))
 
 
+def _table_check(dataset: Mapping[str, Any] | None, columns: Sequence[str], where: str,
+                 labels: Mapping[str, Sequence[str]] | None = None
+                 ) -> tuple[TableCheck, PrivacyError | None]:
+    """The check of a table and, when the dataset's settings do not fit the table, the
+    error that refuses it: the table is still checked (without the settings) so that the
+    refusal also names any personal data in it."""
+    try:
+        return TableCheck(columns, policy_for(dataset, columns, labels), where), None
+    except PrivacyError as err:
+        dataset = {k: v for k, v in (dataset or {}).items() if k != "count_columns"}
+        return TableCheck(columns, policy_for(dataset, columns), where), err
+
+
+def _policy_refusal(verdict: Verdict, where: str, error: PrivacyError) -> Verdict:
+    if verdict.refused:
+        return dataclasses.replace(verdict, message=f"{verdict.message} — {error}")
+    return Verdict(True, POLICY, f"{where}: {error}")
+
+
 def _check_one(path: Path, dataset: Mapping[str, Any] | None, where: str,
                sheet: str | None, limits: Limits) -> tuple[Verdict, Report | None]:
     try:
@@ -200,7 +225,7 @@ def _check_one(path: Path, dataset: Mapping[str, Any] | None, where: str,
     except TableFileError as err:
         return Verdict(True, UNREADABLE, _unreadable(where, str(err), ())), None
     try:
-        check = TableCheck(table.columns, policy_for(dataset, table.columns), where)
+        check, error = _table_check(dataset, table.columns, where)
     except PrivacyError as err:
         return Verdict(True, POLICY, f"{where}: {err}"), None
     try:
@@ -212,7 +237,10 @@ def _check_one(path: Path, dataset: Mapping[str, Any] | None, where: str,
         return Verdict(True, FORMULA, f"{where}: {err}"), None
     except PrivacyError as err:
         return check.fail(str(err), POLICY), None
-    return check.finish()
+    verdict, report = check.finish()
+    if error is not None:
+        return _policy_refusal(verdict, where, error), None
+    return verdict, report
 
 
 def check_file(path: str | Path, dataset: Mapping[str, Any] | None,
@@ -251,17 +279,21 @@ def check_file(path: str | Path, dataset: Mapping[str, Any] | None,
 
 
 def check_rows(columns: Sequence[str], rows: Iterable[Sequence[object]],
-               dataset: Mapping[str, Any] | None, where: str = "records") -> Checked:
+               dataset: Mapping[str, Any] | None, where: str = "records",
+               labels: Mapping[str, Sequence[str]] | None = None) -> Checked:
     """Check rows held in memory (DataStore records); on a pass ``rows`` are the rows with
-    small counts suppressed, in the same order."""
+    small counts suppressed, in the same order. ``labels``: the columns' dictionary labels
+    (a declared count column may name one)."""
     rows = [tuple(r) for r in rows]
     try:
-        check = TableCheck(columns, policy_for(dataset, columns), where)
+        check, error = _table_check(dataset, columns, where, labels)
         for start in range(0, len(rows), BATCH):
             check.scan(rows[start:start + BATCH])
     except PrivacyError as err:
         return Checked(Verdict(True, POLICY, f"{where}: {err}"))
     verdict, report = check.finish()
+    if error is not None:
+        return Checked(_policy_refusal(verdict, where, error))
     if verdict.refused:
         return Checked(verdict)
     return Checked(verdict, [report], report.apply_batch(0, rows))
