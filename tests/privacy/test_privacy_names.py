@@ -83,3 +83,51 @@ def test_decided_names_are_info_only(name, detector):
 def test_hint_names_do_not_block_alone(name):
     match = detect_name(name)
     assert match is not None and match.level == "hint"
+
+
+# Issue 20, headers: abbreviations, camelCase/snake_case, English and Vietnamese without
+# diacritics (26 of these passed the guard before: mã định danh học sinh, mã học viên, MSHS,
+# SĐT1, D.O.B, accountNo, …).
+@pytest.mark.parametrize("name, detector", [
+    ("SĐT", "name:phone"), ("SDT", "name:phone"), ("SĐT1", "name:phone"),
+    ("sdtLienHe", "name:phone"), ("S.Đ.T", "name:phone"),
+    ("CMT", "name:citizen_id"), ("soCMT", "name:citizen_id"),
+    ("STK", "name:bank_account"), ("sotaikhoan", "name:bank_account"),
+    ("Số tài khoản", "name:bank_account"), ("so tai khoan", "name:bank_account"),
+    ("accountNo", "name:bank_account"), ("bank_acct", "name:bank_account"),
+    ("DOB", "name:date_of_birth"), ("D.O.B", "name:date_of_birth"),
+    ("dateOfBirth", "name:date_of_birth"), ("ngay sinh", "name:date_of_birth"),
+    ("MST cá nhân", "name:personal_tax_code"), ("mst_ca_nhan", "name:personal_tax_code"),
+    ("MaSoThueCaNhan", "name:personal_tax_code"),
+    ("mã BHXH", "name:health_insurance"), ("maSoBHXH", "name:health_insurance"),
+    ("mã định danh học sinh", "name:person_id"), ("ma_dinh_danh_hoc_sinh", "name:person_id"),
+    ("MaDinhDanhHocSinh", "name:person_id"), ("Mã định danh HS", "name:person_id"),
+    ("madinhdanhhocsinh", "name:person_id"), ("Mã định danh công dân", "name:person_id"),
+    ("mã học viên", "name:person_id"), ("ma_hv", "name:person_id"),
+    ("MaHocVien", "name:person_id"), ("Mã số học viên", "name:person_id"),
+    ("Mã số học sinh", "name:person_id"), ("MSHS", "name:person_id"),
+    ("MSSV", "name:person_id"), ("student_no", "name:person_id"),
+    ("studentNumber", "name:person_id"), ("pupil_id", "name:person_id"),
+    ("ten_hs", "name:full_name"), ("home_addr", "name:address"), ("addr", "name:address"),
+])
+def test_abbreviated_and_split_headers_block(name, detector):
+    match = detect_name(name)
+    assert match is not None and (match.detector, match.level) == (detector, "block"), match
+
+
+@pytest.mark.parametrize("name", [
+    # counts of pupils/learners and codes of agencies or schools stay apart
+    "so_hoc_sinh", "Số học viên", "so_hs", "ma_truong", "ma_lop",
+])
+def test_abbreviation_look_alikes_match_nothing(name):
+    assert detect_name(name) is None
+
+
+@pytest.mark.parametrize("name, level", [
+    ("mã định danh điện tử", "hint"), ("ma_dinh_danh_co_quan", "hint"), ("mst", "hint"),
+    ("so_luong_hoc_sinh_co_ma_dinh_danh", "info"), ("tong_so_stk", "info"),
+    ("dien_tich_m2", None),
+])
+def test_abbreviations_keep_the_decisions(name, level):
+    match = detect_name(name)
+    assert (match.level if match else None) == level

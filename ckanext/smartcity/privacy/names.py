@@ -22,6 +22,13 @@ Vietnamese and English terms. Decisions on look-alikes:
 - Money that health insurance pays or collects (``Chi phí BHYT chi trả``, ``Quỹ BHYT``) is a
   quantity, not a card number (``info``; :func:`is_quantity`).
 - Codes of things (``Số lô hàng``, ``so_seri``, ``ma_van_don``): :func:`is_thing_code`.
+- Abbreviations (:data:`_ABBREVIATIONS`: ``STK``, ``SĐT1``, ``D.O.B``, ``MSHS``, ``ma_hv``,
+  ``mã định danh HS``, ``acct``, ``addr`` …) are expanded only when the name as written
+  matches nothing or only a hint, so no decision above changes. ``mã định danh`` alone is a
+  hint (agencies and schools have one); with a person (``học sinh``, ``học viên``, ``sinh
+  viên``, ``công dân`` …) it is a personal ID. ``hs``/``hv``/``sv``/``gv``/``nv`` expand to
+  pupil/learner/student/teacher/employee; ``tk`` (also *thống kê*) and ``dt`` (also *diện
+  tích*) do not expand alone.
 """
 from __future__ import annotations
 
@@ -111,6 +118,7 @@ _RULES: tuple[tuple[str, str, tuple[_S, ...]], ...] = (
         (("dia", "chi"),), (("diachi",),), (("noi", "o"),), (("cho", "o"),),
         (("thuong", "tru"),), (("tam", "tru"),), (("cu", "tru"),), (("que", "quan"),),
         (("nguyen", "quan"),), (("address",),), (("home", "address"),), (("residence",),),
+        (("addr",),),
         (("street", "address"),), (("noi", "sinh"),), (("place", "of", "birth"),),
     )),
     ("patient_id", BLOCK, (
@@ -138,12 +146,24 @@ _RULES: tuple[tuple[str, str, tuple[_S, ...]], ...] = (
     ("bank_account", BLOCK, (
         (("so", "tai", "khoan"),), (("tai", "khoan", "ngan", "hang"),), (("stk",),),
         (("so", "tk"),), (("bank", "account"),), (("account", "number"),), (("iban",),),
+        (("account", "no"),),
     )),
     ("person_id", BLOCK, (
         (("ma", "hoc", "sinh"),), (("ma", "hs"),), (("ma", "sinh", "vien"),), (("ma", "sv"),),
         (("student", "id"),), (("ma", "giao", "vien"),), (("ma", "gv"),),
         (("ma", "nhan", "vien"),), (("employee", "id"),), (("so", "bao", "danh"),),
-        (("ma", "cong", "dan"),),
+        (("ma", "cong", "dan"),), (("ma", "hoc", "vien"),), (("ma", "nguoi", "hoc"),),
+        (("ma", "so", "hoc", "sinh"),), (("ma", "so", "sinh", "vien"),),
+        (("ma", "so", "hoc", "vien"),), (("ma", "so", "giao", "vien"),),
+        (("ma", "so", "nhan", "vien"),),
+        # "mã định danh" of a person (alone it is a hint: agencies and schools have one)
+        (("ma", "dinh", "danh"), ("hoc", "sinh")), (("ma", "dinh", "danh"), ("hoc", "vien")),
+        (("ma", "dinh", "danh"), ("sinh", "vien")), (("ma", "dinh", "danh"), ("giao", "vien")),
+        (("ma", "dinh", "danh"), ("nhan", "vien")), (("ma", "dinh", "danh"), ("cong", "dan")),
+        (("ma", "dinh", "danh"), ("benh", "nhan")), (("ma", "dinh", "danh"), ("nguoi", "hoc")),
+        (("student", "number"),), (("student", "no"),), (("student", "code"),),
+        (("pupil", "id"),), (("learner", "id"),), (("employee", "number"),),
+        (("employee", "no"),), (("staff", "id"),),
     )),
     # Weak hints: not blocking by themselves, but any identifier-like value then blocks.
     ("identifier_hint", HINT, (
@@ -172,6 +192,45 @@ _COMPACT = {
     "passport": "passport", "bienso": "licence_plate", "mabenhnhan": "patient_id",
     "sodinhdanh": "citizen_id",
 }
+
+# Abbreviations in headers → their words. Tried only when the name as written matches nothing
+# or only a hint (_match). Ambiguous ones stay out: "tk" (tài khoản / thống kê), "dt"
+# (điện thoại / diện tích), "no" (number / nợ).
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "sdt": ("so", "dien", "thoai"), "dtdd": ("dien", "thoai", "di", "dong"),
+    "stk": ("so", "tai", "khoan"), "sotaikhoan": ("so", "tai", "khoan"),
+    "sotk": ("so", "tai", "khoan"), "dob": ("ngay", "sinh"), "mst": ("ma", "so", "thue"),
+    "hs": ("hoc", "sinh"), "hv": ("hoc", "vien"), "sv": ("sinh", "vien"),
+    "gv": ("giao", "vien"), "nv": ("nhan", "vien"),
+    "mahs": ("ma", "hoc", "sinh"), "mahv": ("ma", "hoc", "vien"), "masv": ("ma", "sinh", "vien"),
+    "manv": ("ma", "nhan", "vien"), "magv": ("ma", "giao", "vien"),
+    "mahocsinh": ("ma", "hoc", "sinh"), "mahocvien": ("ma", "hoc", "vien"),
+    "masinhvien": ("ma", "sinh", "vien"), "manhanvien": ("ma", "nhan", "vien"),
+    "mshs": ("ma", "so", "hoc", "sinh"), "mssv": ("ma", "so", "sinh", "vien"),
+    "mshv": ("ma", "so", "hoc", "vien"), "msnv": ("ma", "so", "nhan", "vien"),
+    "msgv": ("ma", "so", "giao", "vien"), "madinhdanh": ("ma", "dinh", "danh"),
+    "madinhdanhhocsinh": ("ma", "dinh", "danh", "hoc", "sinh"),
+    "sodienthoai": ("so", "dien", "thoai"), "acct": ("account",),
+}
+_LETTERS_DIGITS = re.compile(r"[a-z]+|[0-9]+")
+
+
+def _expanded(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Tokens with letters and digits apart (``sdt1``), runs of single letters joined
+    (``d.o.b`` → ``dob``) and abbreviations expanded."""
+    split = [part for tok in tokens for part in _LETTERS_DIGITS.findall(tok)]
+    joined: list[str] = []
+    run: list[str] = []
+    for tok in split + [""]:
+        if len(tok) == 1 and tok.isalpha():
+            run.append(tok)
+            continue
+        joined.extend(["".join(run)] if len(run) > 1 else run)
+        run = []
+        if tok:
+            joined.append(tok)
+    return tuple(word for tok in joined for word in _ABBREVIATIONS.get(tok, (tok,)))
+
 
 _ORG_QUALIFIERS: tuple[tuple[str, ...], ...] = (
     ("tru", "so"), ("truso",), ("co", "so"), ("doanh", "nghiep"), ("cong", "ty"),
@@ -219,6 +278,21 @@ def _first_rule(tokens: tuple[str, ...]) -> tuple[str, str] | None:
             if len(tok) > len(compact) and (tok.startswith(compact) or tok.endswith(compact)):
                 return detector, BLOCK
     return None
+
+
+def _match(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, str] | None]:
+    """The first rule matching the name as written; when that is nothing or only a hint,
+    the rule matching its expanded abbreviations if it says more. Returns the tokens the
+    decision was made on and the rule."""
+    found = _first_rule(tokens)
+    if found is not None and found[1] != HINT:
+        return tokens, found
+    expanded = _expanded(tokens)
+    if expanded != tokens:
+        better = _first_rule(expanded)
+        if better is not None and (found is None or better[1] == BLOCK):
+            return expanded, better
+    return tokens, found
 
 
 # Money, area and count columns: a 9- or 11-digit number there is an amount, not an ID.
@@ -270,7 +344,7 @@ def is_quantity(name: str) -> bool:
         return False
     if _insurance_money(tokens):
         return True
-    found = _first_rule(tokens)
+    tokens, found = _match(tokens)
     if found is not None:
         return found == ("identifier_hint", HINT) and any(_contains(tokens, t)
                                                         for t in _TAX_CODE)
@@ -288,7 +362,7 @@ def is_thing_code(name: str) -> bool:
     ``so_seri``, ``ma_van_don``) and nothing that denotes personal data: the ambiguous
     (tier B) value classes do not apply."""
     tokens = normalise_name(name)
-    if not tokens or _first_rule(tokens) not in (None, ("identifier_hint", HINT)):
+    if not tokens or _match(tokens)[1] not in (None, ("identifier_hint", HINT)):
         return False
     return any(_contains(tokens, t) for t in _THING_CODE)
 
@@ -303,7 +377,7 @@ def detect_name(name: str) -> NameMatch | None:
     tokens = normalise_name(name)
     if not tokens:
         return None
-    found = _first_rule(tokens)
+    tokens, found = _match(tokens)
     if found is None:
         return None
     detector, level = found
