@@ -141,4 +141,5 @@ def test_header_row_that_is_data_is_not_echoed():
     for value in row + ["048195012346", "0912345678", "Trần Thị Bình"]:
         assert value not in text
     assert report.to_metadata()["columns_checked"] == ["#1", "#2", "#3"]
-    assert {f.column for f in report.blocking} == {"#2", "#3"}
+    # the first column holds people's names (value:person_name), the others CCCD and phone
+    assert {f.column for f in report.blocking} == {"#1", "#2", "#3"}

@@ -28,57 +28,17 @@ GROUPS = {
 }
 
 #: ``file:column expected X, got Y`` of every column miss still open (README).
-KNOWN_MISSES: set[str] = {
-    'Sheet1_export.csv:Column B expected block, got pass',
-    'Sheet1_export.csv:Column C expected block, got pass',
-    'bang_tong_hop_xuat_excel.csv:cot_b expected block, got pass',
-    'bang_tong_hop_xuat_excel.csv:cot_d expected block, got pass',
-    'bien_ban_kiem_tra.csv:Nội dung kiểm tra expected block, got pass',
-    'can_bo_thon_to.csv:Trưởng thôn expected block, got pass',
-    'can_bo_thon_to.csv:Tổ trưởng expected block, got pass',
-    'chi_tra_tro_cap_thang_12.csv:doi_tuong expected block, got pass',
-    'chi_tra_tro_cap_thang_12.csv:nguoi_giam_ho expected block, got pass',
-    'chuyen_vien_thang_11.csv:Bác sĩ điều trị expected block, got pass',
-    'dai_bieu_hoi_nghi_to_dan_pho.csv:Đại biểu expected block, got pass',
-    'dang_ky_tiem_chung.csv:Người đăng ký expected block, got pass',
-    'dang_ky_tiem_chung.csv:Người được tiêm expected block, got pass',
-    'flood_relief_recipients_en.csv:Recipient expected block, got pass',
-    'ho_so_mot_cua_tiep_nhan.csv:Cán bộ tiếp nhận expected block, got pass',
-    'ho_so_mot_cua_tiep_nhan.csv:Người nộp hồ sơ expected block, got pass',
-    'ho_tro_tre_em_hoan_canh.csv:Cha/mẹ expected block, got pass',
-    'ho_tro_tre_em_hoan_canh.csv:Con expected block, got pass',
-    'hoc_bong_khuyen_hoc_2025.csv:Giáo viên chủ nhiệm expected block, got pass',
-    'hoc_bong_khuyen_hoc_2025.csv:Học sinh expected block, got pass',
-    'hoi_vien_hoi_nguoi_cao_tuoi.csv:Hội viên expected block, got pass',
-    'hoi_vien_hoi_nguoi_cao_tuoi.csv:Người giới thiệu expected block, got pass',
-    'ket_qua_thi_vao_lop_10.csv:Thí sinh expected block, got pass',
-    'khen_thuong_hoc_sinh.csv:Thành tích expected block, got pass',
-    'khen_thuong_van_dong_vien.csv:Huấn luyện viên expected block, got pass',
-    'khen_thuong_van_dong_vien.csv:Vận động viên expected block, got pass',
-    'mua_he_xanh_2025.csv:Sinh viên expected block, got pass',
-    'mua_he_xanh_2025.csv:Tình nguyện viên phụ trách expected block, got pass',
-    'nghe_nhan_lang_nghe.csv:Nghệ nhân expected block, got pass',
-    'nhan_ho_tro_nha_o.csv:Người nhận thay expected block, got pass',
-    'nhan_ho_tro_nha_o.csv:Người xác nhận expected block, got pass',
-    'nhan_ho_tro_nha_o.csv:Người đứng tên expected block, got pass',
-    'nhan_ho_tro_nha_o.csv:Vợ/chồng expected block, got pass',
-    'phan_anh_1022_thang_10.csv:Ghi chú xử lý expected block, got pass',
-    'phan_anh_1022_thang_10.csv:Nội dung phản ánh expected block, got pass',
-    'phan_anh_1022_thang_11.csv:Nội dung expected block, got pass',
-    'qua_tet_nguoi_co_cong.csv:Người có công expected block, got pass',
-    'qua_tet_nguoi_co_cong.csv:Thân nhân expected block, got pass',
-    'so_quy_chi_hoat_dong.csv:Thủ quỹ expected block, got pass',
-    'so_quy_chi_hoat_dong.csv:Tên expected block, got pass',
-    'so_theo_doi_y_te.csv:Diễn biến expected block, got pass',
-    'thue_khoan_ho_kinh_doanh.csv:Người nộp thuế expected block, got pass',
-    'tin_bao_cong_an.csv:Tóm tắt vụ việc expected block, got pass',
-    'tro_cap_bao_tro_xa_hoi.csv:Người nhận expected block, got pass',
-    'tro_cap_bao_tro_xa_hoi.csv:Đối tượng expected block, got pass',
-    'tro_cap_that_nghiep.csv:Người lao động expected block, got pass',
-    'xu_phat_trat_tu_do_thi.csv:Người vi phạm expected block, got pass',
-    'y_kien_cu_tri.csv:Nội dung chất vấn expected block, got pass',
-    'y_kien_cu_tri.csv:Ý kiến expected block, got pass',
-}
+KNOWN_MISSES: set[str] = set()
+#: Before the name detector (README): 49 column misses, every personal-name and free-text
+#: column but the one under ``Họ tên người bệnh``. The detector's first run then had
+#: recall 1.000 and precision 0.926 — these four false blocks, fixed afterwards (so the
+#: figures after them are no longer a held-out measure):
+FIXED_AFTER_FIRST_RUN = (
+    "bien_ban_kiem_tra.csv:Kiến nghị expected pass, got block",
+    "doanh_nghiep_moi_thanh_lap.csv:TEN_DN_KHONG_DAU expected pass, got block",
+    "phan_anh_1022_thang_11.csv:Mô tả sự việc expected pass, got block",
+    "tin_bao_cong_an.csv:Địa bàn expected pass, got block",
+)
 #: ``file expected microdata|aggregate, got refused|passed`` of every table miss still open.
 KNOWN_TABLE_MISSES: set[str] = {
     'benh_nhan_covid_dieu_tri.csv expected microdata, got passed',

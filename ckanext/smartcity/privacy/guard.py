@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Sequence
 
-from . import names, values
+from . import names, person_names, values
 from .findings import ALLOWED, BLOCK, GUARD_VERSION, INFO, Finding
 from .policy import Policy, PrivacyError
 from .report import Report
@@ -60,6 +60,11 @@ class Guard:
             else values.THING_CODE if names.is_thing_code(n) else None
             for i, n in enumerate(self.column_names)
         ]
+        # people's names in the values (person_names.py): a column of names, names in text
+        self._people = [
+            person_names.ColumnNames("" if i in self._header_hits else n)
+            for i, n in enumerate(self.column_names)
+        ]
         self._hits: list[dict[str, int]] = [{} for _ in self.column_names]
         self._nonempty = [0] * len(self.column_names)
         self._rows = 0
@@ -88,8 +93,10 @@ class Guard:
         columns = list(zip(*batch))
         scan = values.scan_values
         contexts = self._contexts
+        people = self._people
         for i, col in enumerate(columns):
             self._nonempty[i] += scan(col, self._hits[i], contexts[i])
+            people[i].feed(col)
         self._planner.feed(columns, self._rows)
         self._rows += len(batch)
 
@@ -104,6 +111,9 @@ class Guard:
         if match is not None and match.level in (names.BLOCK, names.INFO):
             action = blocked_action if match.level == names.BLOCK else INFO
             out.append(Finding(label, match.detector, None, action))
+        person = self._people[i].verdict()
+        if person is not None:
+            out.append(Finding(label, person[0], person[1], blocked_action))
         hits = self._hits[i]
         if hits:
             nonempty = self._nonempty[i] or 1

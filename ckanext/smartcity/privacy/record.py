@@ -203,6 +203,8 @@ class PrivacyReport:
             out.append(w["blocked"] + "; ".join(cols) + ".")
         else:
             out.append(w["clean"])
+        if PERSON_NAME_DETECTOR in self.detectors:
+            out.append(w["names"])
         allowed = sorted({f.column for f in self.findings if f.action == ALLOWED})
         if allowed:
             out.append(w["allowed"] + ", ".join(f"«{c}»" for c in allowed) + ".")
@@ -232,6 +234,9 @@ _WORDS: dict[str, dict[str, str]] = {
                    "thông tin định danh cá nhân.",
         "blocked": "Bảng KHÔNG được công bố vì có dữ liệu cá nhân: ",
         "clean": "Không phát hiện thông tin định danh cá nhân.",
+        "names": "Họ tên người cũng đã được tìm trong giá trị của từng ô và trong văn bản "
+                 "(sau các từ như ông, bà, anh, chị, bệnh nhân, chủ hộ), không chỉ theo tên "
+                 "cột; tên đường, trường học, địa danh và tổ chức không bị coi là họ tên.",
         "allowed": "Công bố có chủ đích (cơ quan đã xác nhận là thông tin công khai): ",
         "suppressed": "{primary} ô có giá trị từ 1 đến {top} đã được ẩn (ngưỡng {k}); "
                       "{comp} ô ẩn bổ sung để không suy ra được các ô đã ẩn từ tổng. "
@@ -247,6 +252,10 @@ _WORDS: dict[str, dict[str, str]] = {
                    "identifiers.",
         "blocked": "The table is NOT published because it holds personal data: ",
         "clean": "No personal identifier was found.",
+        "names": "People's names were looked for in every cell's value and inside text "
+                 "(after words such as ông, bà, anh, chị, bệnh nhân, chủ hộ), not only by "
+                 "column name; names of streets, schools, places and organisations are not "
+                 "taken for people's names.",
         "allowed": "Published on purpose (the department confirmed the values are public): ",
         "suppressed": "{primary} cells with values from 1 to {top} were hidden (threshold "
                       "{k}); {comp} more cells were hidden so that the hidden ones cannot be "
@@ -258,6 +267,10 @@ _WORDS: dict[str, dict[str, str]] = {
         BLOCK: "blocked",
     },
 }
+
+#: The value detector of people's names (``person_names.PERSON_NAME``): a record that lists
+#: it says that names were looked for.
+PERSON_NAME_DETECTOR = "value:person_name"
 
 #: What each detector looks for, in words: kind → (vi, en).
 _DETECTOR_WORDS: dict[str, tuple[str, str]] = {
@@ -284,6 +297,8 @@ _DETECTOR_WORDS: dict[str, tuple[str, str]] = {
     "cmnd": ("số CMND 9 chữ số", "9-digit ID card (CMND) number"),
     "bhyt": ("mã thẻ BHYT", "health-insurance card code"),
     "named_id": ("số giấy tờ được nêu trong văn bản", "an ID number named in the text"),
+    "person_name": ("họ tên người", "people's names"),
+    "name_in_text": ("họ tên người trong văn bản", "a person's name inside text"),
 }
 
 

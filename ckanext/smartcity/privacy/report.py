@@ -5,7 +5,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from . import values
+from . import person_names, values
 from .findings import BLOCK, GUARD_VERSION, Finding
 from .names import NAME_DETECTORS
 from .policy import Policy, PrivacyError
@@ -20,6 +20,9 @@ RULES = (
     "tier A value detectors (cccd, phone, email, bhyt) block on any match",
     f"tier B value detectors (cccd_numeric, cmnd, passport) block at share >= "
     f"{values.SHARE_THRESHOLD}, or on any match when the column name suggests an identifier",
+    "people's names block: a column where >= 50% of the values are personal names (family "
+    "name + name syllables, 2-6 words, not a Da Nang street/school/place of the gazetteer), "
+    "or a name after an honorific or role word inside text",
     "allow_columns turns a blocking finding of that column into 'allowed'",
     "counts 1..k-1 in count_columns are published empty; zero is published",
     "per group_by group and count column, a single suppressed cell gets a complementary "
@@ -153,7 +156,8 @@ class Report:
                                   self.complementary_per_column[slot])
                 for slot, ci in enumerate(self.count_index)),
             complementary_unavailable=self.complementary_unavailable,
-            detectors=tuple(NAME_DETECTORS) + tuple(values.DETECTORS),
+            detectors=(tuple(NAME_DETECTORS) + tuple(values.DETECTORS)
+                       + person_names.DETECTORS),
             thresholds={"tier_a": "any match", "tier_b_share": values.SHARE_THRESHOLD,
                         "suspicious_name": "any match"},
             rules=tuple(self.policy.rules) + RULES,
