@@ -110,7 +110,7 @@ _PLACE_WORDS = frozenset(fold(w) for w in (
 _PLACE_FIRST_RAW = frozenset({"trường", "đường", "phường", "cầu", "chợ", "quận", "xã",
                               "huyện", "thôn", "phố", "chùa", "tổng", "khu", "ngã"})
 _ORG_WORDS = re.compile(r"(?i)\b(?:công ty|cong ty|tnhh|cổ phần|co phan|hợp tác xã|jsc|ltd|"
-                        r"doanh nghiệp|chi nhánh|ngân hàng|tổng công ty|ubnd)\b")
+                        r"doanh nghiệp|chi nhánh|ngân hàng|tổng công ty|ubnd|hộ kinh doanh|dntn|htx)\b")
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _WORD = rf"[{_UPPER}][^\W\d_]*"
 _RUN = rf"{_WORD}(?:[ \t]+{_WORD}){{1,5}}"
@@ -191,28 +191,37 @@ def _after_place_word(text: str, start: int) -> bool:
     return last in _PLACE_WORDS or pair in _PLACE_WORDS
 
 
-def names_in_text(text: str, bare: bool = True) -> tuple[int, int]:
-    """``(after_honorific, bare)`` counts of personal names inside one text (bare names
-    only when ``bare``)."""
-    titled = 0
-    for m in _HONORIFIC_RE.finditer(text):
-        if _after_place_word(text, m.start()):
-            continue
+def _titled_at(text: str, m: re.Match) -> bool:
+    """The honorific match ``m`` in ``text`` is followed by a person's name."""
+    if _after_place_word(text, m.start()):
+        return False
+    words = m.group(1).split()
+    for n in range(min(len(words), 5), 1, -1):
+        if _is_name_words(words[:n]) and fold(" ".join(words[:n])) not in gazetteer():
+            return True
+    return False
+
+
+def _bare_in(text: str) -> bool:
+    """A full name without a title stands in ``text`` (not a place, not an organisation)."""
+    if _ORG_WORDS.search(text):
+        return False
+    for m in _BARE_RE.finditer(text):
         words = m.group(1).split()
-        for n in range(min(len(words), 5), 1, -1):
-            if _is_name_words(words[:n]) and fold(" ".join(words[:n])) not in gazetteer():
-                titled += 1
-                break
-    found = 0
-    if bare and not titled and not _ORG_WORDS.search(text):
-        for m in _BARE_RE.finditer(text):
-            words = m.group(1).split()
-            folded = [fold(w) for w in words]
-            if (folded[1] in MIDDLE and not m.group(1).isupper() and _is_name_words(words)
-                    and " ".join(folded) not in gazetteer()
-                    and not _after_place_word(text, m.start())):
-                found += 1
-    return titled, found
+        folded = [fold(w) for w in words]
+        if (folded[1] in MIDDLE and not m.group(1).isupper() and _is_name_words(words)
+                and " ".join(folded) not in gazetteer()
+                and not _after_place_word(text, m.start())):
+            return True
+    return False
+
+
+def names_in_text(text: str, bare: bool = True) -> tuple[int, int]:
+    """``(after_honorific, bare)``: 1/0 flags — a name after an honorific, and (only when
+    ``bare`` and none after an honorific) a full name without a title — inside one text."""
+    if any(_titled_at(text, m) for m in _HONORIFIC_RE.finditer(text)):
+        return 1, 0
+    return 0, int(bare and _bare_in(text))
 
 
 def place_context(header: str) -> bool:
@@ -248,29 +257,35 @@ class ColumnNames:
         types = set(map(type, values))
         if str not in types:
             return
-        strings = [v for v in values if v] if types == {str} else [
-            v for v in values if type(v) is str and v]
-        if not strings:
-            return
         if not self.cells_done:
-            self._cells(strings)
+            self._cells([v for v in values if type(v) is str and v])
             if self.cells_done and self.verdict() is not None:
                 self.decided = True  # a column of names: nothing more to learn
                 return
-        joined = "\n".join(strings)
-        if " " not in joined or not _RUN_ANY.search(joined):
+        # text: each distinct value once (categorical columns repeat a few values)
+        distinct = set(values)
+        if types != {str}:
+            distinct = {v for v in distinct if type(v) is str}
+        joined = "\n".join(distinct)
+        if " " not in joined:
             return
-        for v in strings:
-            if len(v) < 12 or v.count(" ") < 2:
-                continue
-            self.texts += 1
-            # bare names count in running text only (5+ words), never in a place column
-            titled, bare = names_in_text(v, bare=not self.place and v.count(" ") >= 4)
-            if titled:
+        # names after an honorific: one scan of the whole batch, every value, any match blocks
+        for m in _HONORIFIC_RE.finditer(joined):
+            if _titled_at(joined, m):
                 self.titled += 1
                 self.decided = True
                 return
-            self.bare += bare > 0
+        # bare full names: running text only (5+ words), never in a place column; the first
+        # SAMPLE_LIMIT texts decide
+        if self.place or self.texts >= SAMPLE_LIMIT:
+            return
+        for v in distinct:
+            if v.count(" ") < 4:
+                continue
+            self.texts += 1
+            self.bare += _bare_in(v)
+            if self.texts >= SAMPLE_LIMIT:
+                return
 
     def _cells(self, strings: list[str]) -> None:
         gaz = gazetteer()
@@ -286,10 +301,10 @@ class ColumnNames:
                 self.cells_done = True
                 return
 
-    def verdict(self) -> tuple[str, float] | None:
+    def verdict(self) -> tuple[str, float | None] | None:
         """``(detector, share)`` when the column holds people's names, else ``None``."""
         if self.titled:
-            return NAME_IN_TEXT, round(self.titled / max(self.texts, 1), 6)
+            return NAME_IN_TEXT, None
         if (not self.place and self.seen and self.names >= COLUMN_SHARE * self.seen
                 and self.gazetteer < GAZETTEER_SHARE * self.names):
             return PERSON_NAME, round(self.names / self.seen, 6)
@@ -298,4 +313,3 @@ class ColumnNames:
         return None
 
 
-_RUN_ANY = re.compile(_RUN)
