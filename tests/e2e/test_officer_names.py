@@ -43,7 +43,7 @@ def test_officer_upload_of_a_beneficiary_list_is_refused_naming_column_and_detec
     browser.get(f"{portal.url}/health/{DATASET}/resource/new")
     _choose_file(browser, str(listing))
     _set(browser, "field-name", "Danh sách người nhận")
-    _click(browser, "button[name=save][value=go-metadata]")
+    _click(browser, "form#resource-edit button[name=save]")
     WebDriverWait(browser, 60).until(ec.presence_of_element_located(
         (By.CSS_SELECTOR, ".error-explanation, .error-block")))
     page = browser.page_source
