@@ -43,6 +43,18 @@ def _is_xml_part(member: str) -> bool:
     return member.startswith("xl/worksheets/") or member == "xl/sharedStrings.xml"
 
 
+def _runs_within(body: bytes, cell: int) -> bool:
+    """True when no run of bytes without ``<`` in ``body`` is longer than ``cell``: jumps
+    to the last ``<`` of each window of ``cell`` + 1 bytes (about len / cell steps)."""
+    position, length = 0, len(body)
+    while length - position > cell:
+        last = body.rfind(b"<", position, position + cell + 1)
+        if last < 0:
+            return False
+        position = last + 1
+    return True
+
+
 def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: int,
           limits: Limits) -> int:
     """Inflate one member; return its actual size (raises past ``budget`` or a limit)."""
@@ -71,7 +83,7 @@ def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: in
             data = tail + chunk
             cut = data.rfind(b"<")
             body, tail = (data[:cut], data[cut:]) if cut >= 0 else (b"", data)
-            if len(tail) > cell or (body and max(map(len, body.split(b"<"))) > cell):
+            if len(tail) > cell or not _runs_within(body, cell):
                 raise _refuse(name, f"có ô dài hơn {cell} ký tự",
                               f"a cell is longer than {cell} characters (limit "
                               f"max_cell_chars); publish long texts as a separate document")
