@@ -7,6 +7,9 @@ Steps (each idempotent, so a second `make demo` is quick):
   → gather/fetch consumers + jobs worker + scheduler → harvests → the web app (gunicorn with
   config/gunicorn.conf.py: config/wsgi.py, 2 workers, as in production) → an uploaded
   table (demo/upload_example.py), loaded into the DataStore by the jobs worker.
+Every long-running process (gunicorn, consumers, jobs worker, mail sink) is supervised
+(scripts/supervisor.py): restarted on failure with a back-off, at most 5 starts a minute,
+logged to .demo/logs/supervisor.log — one crash never takes the demo down.
 Ctrl-C (or `make stop`) stops every process it started, then the services.
 """
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import services  # noqa: E402
+from supervisor import Supervisor  # noqa: E402
 
 STATE = ROOT / ".demo"
 INI = STATE / "ckan.ini"
@@ -96,14 +100,12 @@ def ensure_admin(env: dict[str, str]) -> None:
          stderr=subprocess.DEVNULL, check=False)
 
 
+SUPERVISOR = Supervisor(LOGS, PIDS, say=lambda msg: say(f"supervisor: {msg}"))
+
+
 def start_background(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
-    LOGS.mkdir(exist_ok=True)
-    PIDS.mkdir(exist_ok=True)
-    out = open(LOGS / f"{name}.log", "ab")
-    proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    (PIDS / f"{name}.pid").write_text(str(proc.pid))
-    return proc
+    """Start ``argv`` as ``name`` under the demo's supervisor (pid in .demo/pids/)."""
+    return SUPERVISOR.start(name, argv, env)
 
 
 def _alive(pid: int) -> bool:
@@ -121,11 +123,24 @@ def _alive(pid: int) -> bool:
 
 def stop_background() -> None:
     """Stop every process recorded under .demo/pids (also used by `make stop`):
-    SIGTERM to all, up to 10 s for them to finish, then SIGKILL."""
+    SIGTERM to all, up to 10 s for them to finish, then SIGKILL. The supervising
+    `make demo` process (demo.pid) goes first, so nothing is restarted meanwhile."""
     if not PIDS.exists():
         return
+    own = PIDS / "demo.pid"
+    if own.exists() and own.read_text().strip() != str(os.getpid()):
+        try:
+            os.kill(int(own.read_text()), signal.SIGTERM)  # its handler stops the rest
+        except (ProcessLookupError, ValueError, PermissionError):
+            pass
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and own.exists():
+            time.sleep(0.2)
+        own.unlink(missing_ok=True)
     pids = {}
     for pidfile in PIDS.glob("*.pid"):
+        if pidfile.name == "demo.pid":
+            continue
         try:
             pids[int(pidfile.read_text())] = pidfile
             os.killpg(int(pidfile.read_text()), signal.SIGTERM)
@@ -201,6 +216,8 @@ def main() -> int:
         stop_background()
         return 0
     stop_background()  # leftovers of an interrupted run
+    PIDS.mkdir(parents=True, exist_ok=True)
+    (PIDS / "demo.pid").write_text(str(os.getpid()))
     started = time.monotonic()
     env_values = services.up("demo", init_db=False)
     smtp_port, api_port = services.free_port(), services.free_port()
@@ -239,6 +256,7 @@ def main() -> int:
         start_background("jobs-worker", [str(VENV_BIN / "ckan"), "-c", str(INI),
                                          "jobs", "worker"], harvesting),
     ]
+    SUPERVISOR.watch()
     say("starting the demo harvests (consumers are running: watch /harvest)")
     ckan("harvester", "job-all", env=env, check=False, stdout=subprocess.DEVNULL)
     ckan("harvester", "run", env=env, check=False, stdout=subprocess.DEVNULL)
@@ -255,19 +273,17 @@ def main() -> int:
     def shutdown(*_):
         stop.set()
         say("stopping")
+        SUPERVISOR.stop()
         stop_background()
         subprocess.run([str(VENV_BIN / "python"), str(ROOT / "demo" / "run_systems.py"),
                         "stop", "--state-dir", str(STATE)], check=False)
         services.down("demo")
+        (PIDS / "demo.pid").unlink(missing_ok=True)
         sys.exit(0)
 
     signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
-    while True:
-        if any(p.poll() is not None for p in procs):
-            dead = [p.args[-1] if p is not web else "web" for p in procs if p.poll() is not None]
-            say(f"a process exited ({dead}); see {LOGS}")
-            shutdown()
+    while True:  # the supervisor thread restarts what fails; this only waits for Ctrl-C
         time.sleep(1)
 
 

@@ -33,6 +33,9 @@ class Portal:
     :ivar sources: the harvest source names synced from harvesters/*.yaml
     :ivar logs: folder with web.log, gather-consumer.log, fetch-consumer.log, …
     :ivar mail: folder where the portal's SMTP sink writes every outgoing message (.eml)
+    :ivar pids: folder with ``<name>.pid`` of each supervised process (web = gunicorn's
+        master, gather-consumer, fetch-consumer, jobs-worker, smtp-sink), rewritten at
+        every restart (scripts/supervisor.py)
     """
 
     url: str
@@ -44,6 +47,7 @@ class Portal:
     sources: list[str] = field(default_factory=list)
     logs: Path = Path(".")
     mail: Path = Path(".")
+    pids: Path = Path(".")
 
     def session(self) -> requests.Session:
         """A fresh anonymous browser-like HTTP session (its own cookies)."""

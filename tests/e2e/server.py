@@ -23,7 +23,6 @@ import contextlib
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -48,6 +47,7 @@ HARVEST_TIMEOUT_S = 600
 
 sys.path.insert(0, str(REPO / "scripts"))
 import services  # noqa: E402  (scripts/services.py: psql, ensure_db, init_ckan_db)
+import supervisor  # noqa: E402  (scripts/supervisor.py: restart on failure)
 
 
 class PortalError(RuntimeError):
@@ -104,39 +104,17 @@ def write_ini(path: Path, port: int, env: dict[str, str], smtp_port: int,
     path.chmod(0o600)
 
 
-class Processes:
-    """Background processes of the portal, each in its own process group, logged to a file."""
+class Processes(supervisor.Supervisor):
+    """The portal's background processes, supervised as in `make demo`
+    (scripts/supervisor.py: restarted on failure, pids in .test/e2e/pids/)."""
 
     def __init__(self, logs: Path) -> None:
-        self.logs = logs
-        self.procs: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        with open(self.logs / f"{name}.log", "ab") as log:
-            proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
-        self.procs[name] = proc
-        return proc
+        super().__init__(logs, STATE / "pids")
 
     def check(self) -> None:
-        for name, proc in self.procs.items():
-            if proc.poll() is not None:
-                raise PortalError(f"{name} exited with {proc.returncode}: "
-                                  f"{tail(self.logs / f'{name}.log')}")
-
-    def stop(self) -> None:
-        """SIGTERM to every group, 15 s to finish, then SIGKILL: nothing is left behind."""
-        for proc in self.procs.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        """:raises PortalError: naming a process given up after repeated failures."""
+        for name, why in self.failed().items():
+            raise PortalError(f"{name} failed ({why}): {tail(self.logs / f'{name}.log')}")
 
 
 def tail(path: Path, chars: int = 3000) -> str:
@@ -282,10 +260,11 @@ def running_portal(base_env: dict[str, str]) -> Iterator[Portal]:
                            ("fetch-consumer", ["harvester", "fetch-consumer"]),
                            ("jobs-worker", ["jobs", "worker"])):
             procs.start(name, ckan + argv, _demo_script().harvest_env(env))
+        procs.watch()
         _wait_http(url, web, logs / "web.log")
         portal = Portal(url=url, admin=ADMIN, password=password, token=token, ini=ini,
                         env=env, sources=_declared_sources(), logs=logs,
-                        mail=STATE / "mail")
+                        mail=STATE / "mail", pids=STATE / "pids")
         try:
             harvest_all(portal)
         except ActionError as err:
