@@ -79,6 +79,14 @@ def _job_config(source_obj: Any) -> dict[str, Any]:
     return copy.deepcopy(kept[1])
 
 
+def _vanished(object_id: str | None) -> bool:
+    """True when the harvest object's row is gone (its source was cleared)."""
+    if not object_id:
+        return True
+    return model.Session.query(HarvestObject.id).filter(
+        HarvestObject.id == object_id).first() is None
+
+
 def guid_for(source_id: str, name: str) -> str:
     """The harvest guid of a dataset spec: source id + dataset name."""
     return f"{source_id}/{name}"
@@ -270,6 +278,12 @@ class SmartcityHarvester(HarvesterBase):
         """Record an object error after a failed import (the session may be gone);
         a privacy refusal also keeps its findings (column, detector) as an extra."""
         model.Session.rollback()
+        if _vanished(harvest_object.id):
+            # the source was cleared or deleted meanwhile (its objects with it): nothing
+            # to record an error on, and no reason to take the consumer down
+            log.warning("harvest object %s vanished during its import (source cleared "
+                        "or deleted)", harvest_object.id)
+            return
         if sa.inspect(harvest_object).detached:
             model.Session.add(harvest_object)
         if refused:

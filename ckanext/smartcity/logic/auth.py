@@ -10,9 +10,12 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 __all__: list[str] = ["smartcity_admin_units", "smartcity_department_report",
-                      "smartcity_quality_report"]
+                      "smartcity_quality_report", "task_status_show",
+                      "package_collaborator_list"]
 #: chained ckanext-harvest auth functions, registered only when it is loaded
-HARVEST_AUTH = ("harvest_object_show", "harvest_object_list")
+HARVEST_AUTH = ("harvest_object_show", "harvest_object_list", "harvest_log_list")
+#: task types whose value holds an upload's privacy report: only for the resource's editors
+PRIVATE_TASKS = ("smartcity_upload",)
 
 
 def get_auth_functions() -> dict[str, Any]:
@@ -99,3 +102,67 @@ def harvest_object_list(next_auth: Any, context: Context,
 def smartcity_quality_report(context: Context, data_dict: DataDict | None) -> AuthResult:
     """Quality scores are public; the report counts only datasets the caller may see."""
     return {"success": True}
+
+
+def _as(context: Context) -> dict[str, Any]:
+    import ckan.model as model
+
+    return {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj"),
+            "model": model, "session": model.Session}
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def task_status_show(next_auth: Any, context: Context,
+                     data_dict: DataDict | None) -> AuthResult:
+    """CKAN lets anyone read any task status (an upload's message and privacy report
+    included). Here: only who may read the resource or dataset it is about, and for the
+    upload/privacy task (``smartcity_upload``) only who may update it. Fails closed: a
+    task of another kind of entity, or none found, is for sysadmins only."""
+    import ckan.model as model
+
+    data = data_dict or {}
+    task = model.TaskStatus.get(data["id"]) if data.get("id") else None
+    entity_id = task.entity_id if task is not None else data.get("entity_id")
+    task_type = task.task_type if task is not None else data.get("task_type")
+    refused = {"success": False,
+               "msg": "Không có quyền xem trạng thái xử lý này / not authorized to read "
+                      "this task status"}
+    if not entity_id:
+        return refused
+    update = task_type in PRIVATE_TASKS
+    if model.Resource.get(entity_id) is not None:
+        action, key = ("resource_update" if update else "resource_show"), "id"
+    elif model.Package.get(entity_id) is not None:
+        action, key = ("package_update" if update else "package_show"), "id"
+    else:
+        return refused
+    try:
+        tk.check_access(action, _as(context), {key: entity_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return refused
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_collaborator_list(next_auth: Any, context: Context,
+                              data_dict: DataDict | None) -> AuthResult:
+    """CKAN's check asserts a logged-in user (a 500 for anonymous callers): refused
+    cleanly (403) instead."""
+    if not context.get("user") or not authz.get_user_id_for_username(
+            context.get("user"), allow_none=True):
+        return {"success": False, "msg": "Cần đăng nhập / login required"}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def harvest_log_list(next_auth: Any, context: Context, data_dict: DataDict | None
+                     ) -> AuthResult:
+    """The harvesters' own log (every source's messages, internal details included):
+    sysadmins only (who pass every auth check). ckanext-harvest registers its *action*
+    functions as auth functions too (a shared mutable default in its plugin's
+    ``_get_logic_functions``), so its "auth" for this name ran the action itself: a 500.
+    ``next_auth`` is never called."""
+    return {"success": False,
+            "msg": "Chỉ quản trị hệ thống xem được nhật ký thu thập / only sysadmins can "
+                   "read the harvest log"}

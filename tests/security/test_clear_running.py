@@ -1,0 +1,43 @@
+"""Clearing or deleting a harvest source while its job is queued or running is refused
+(409, Vietnamese and English, naming the source and the job) and no consumer dies
+(issue 19, finding 6)."""
+from __future__ import annotations
+
+import os
+import time
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_clear_and_delete_of_a_busy_source_are_refused(portal):
+    name = portal.sources[0]
+    source = portal.action("harvest_source_show", {"id": name})
+    fetch_pid = int((portal.pids / "fetch-consumer.pid").read_text())
+    job = portal.action("harvest_job_create", {"source_id": source["id"]})  # queued at once
+    try:
+        refusals = []
+        for action, data in (("harvest_source_clear", {"id": source["id"]}),
+                             ("harvest_source_delete", {"id": name}),
+                             ("package_delete", {"id": source["id"]})):
+            answer = portal.raw_action(action, data)
+            assert answer.status_code == 409, (action, answer.status_code, answer.text[:300])
+            refusals.append(answer.json()["error"]["id"][0])
+        assert all(job["id"] in text and "/" in text for text in refusals), refusals
+        status = portal.action("harvest_job_show", {"id": job["id"]})["status"]
+        words = {"New": ("đang chờ", "queued"), "Running": ("đang chạy", "running")}
+        if status in words:
+            assert all(word in refusals[0] for word in words[status]), refusals[0]
+    finally:
+        deadline = time.monotonic() + 300
+        while portal.action("harvest_job_show", {"id": job["id"]})["status"] != "Finished":
+            assert time.monotonic() < deadline, "the job did not finish"
+            portal.action("harvest_jobs_run", {"source_id": source["id"]})
+            time.sleep(2)
+    assert portal.action("harvest_source_show", {"id": name})["state"] == "active"
+    assert _alive(fetch_pid), "the fetch consumer survived"
