@@ -19,7 +19,8 @@ PEOPLE = ["Nguyễn Văn An", "Trần Thị Hoa", "Lê Hữu Phước", "Phạm 
           "Trịnh Xuân Nam"]
 
 
-def test_a_beneficiary_list_is_refused_and_the_published_table_stays(sysadmin, org, api):  # noqa: F811
+def test_a_beneficiary_list_is_refused_and_the_published_table_stays(
+        sysadmin, org, api):  # noqa: F811 - the imported fixture
     api.answer(200, {"data": {"items": [
         {"ma_xa": "20194", "duong": "Nguyễn Văn Linh", "so_ho": 120},
         {"ma_xa": "20197", "duong": "Trần Phú", "so_ho": 95}]}})

@@ -110,7 +110,8 @@ _PLACE_WORDS = frozenset(fold(w) for w in (
 _PLACE_FIRST_RAW = frozenset({"trường", "đường", "phường", "cầu", "chợ", "quận", "xã",
                               "huyện", "thôn", "phố", "chùa", "tổng", "khu", "ngã"})
 _ORG_WORDS = re.compile(r"(?i)\b(?:công ty|cong ty|tnhh|cổ phần|co phan|hợp tác xã|jsc|ltd|"
-                        r"doanh nghiệp|chi nhánh|ngân hàng|tổng công ty|ubnd|hộ kinh doanh|dntn|htx)\b")
+                        r"doanh nghiệp|chi nhánh|ngân hàng|tổng công ty|ubnd|hộ kinh doanh|"
+                        r"dntn|htx)\b")
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _WORD = rf"[{_UPPER}][^\W\d_]*"
 _RUN = rf"{_WORD}(?:[ \t]+{_WORD}){{1,5}}"
