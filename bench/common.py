@@ -109,6 +109,22 @@ def department(name: str = "so-tai-chinh") -> tuple[dict[str, Any], dict[str, An
     return admin, org
 
 
+def allow_department_db(reader_url: str, secret: str, department: str) -> None:
+    """Let the benchmark's departmental database (on the portal's own PostgreSQL cluster,
+    which the harvest target guard refuses whole) be harvested: its ``host:port/database``
+    joins the allow-list and ``secret`` is declared for ``department`` towards it, as the
+    demo's departmental databases are (see ``ckanext.smartcity.harvest.secret_scopes``)."""
+    import sqlalchemy as sa
+    from ckan.plugins import toolkit as tk
+
+    url = sa.engine.make_url(reader_url)
+    hosts = tk.config.get("ckanext.smartcity.harvest.allowed_hosts") or ""
+    tk.config["ckanext.smartcity.harvest.allowed_hosts"] = (
+        f"{hosts} {url.host}:{url.port}/{url.database}")
+    tk.config["ckanext.smartcity.harvest.secret_scopes"] = (
+        f"{secret} {department} {url.host}:{url.port}")
+
+
 def make_source(admin: dict, org: dict, *, name: str, url: str, source_type: str,
                 config: str) -> dict[str, Any]:
     from ckan.tests import helpers

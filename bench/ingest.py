@@ -214,6 +214,7 @@ def run(rows: int = 1_000_000) -> dict[str, Any]:
     write_url = tk.config["ckan.datastore.write_url"]
 
     admin, org = common.department()
+    common.allow_department_db(reader_url, PASSWORD_ENV, org["name"])
     config = {
         "password_env": PASSWORD_ENV,
         "defaults": {"update_frequency": "annual", "data_classification": "open",
