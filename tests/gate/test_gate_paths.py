@@ -211,7 +211,8 @@ def test_datastore_records_name_count_columns_by_dictionary_label(storage, user,
     helpers.call_action("package_patch", dict(user), id=dataset["id"],
                         count_columns="Số ca mắc")
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="bảng", url="https://example.invalid/x")
+                                   name="bảng", url="https://example.invalid/x",
+                                   format="API")  # a page, not fetched
     fields = [{"id": "ma_xa", "type": "text"},
               {"id": "n", "type": "int", "info": {"label": "Số ca mắc", "label_en": "Cases"}}]
     helpers.call_action("datastore_create", dict(user), resource_id=resource["id"],
