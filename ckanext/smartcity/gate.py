@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 #: Context flag of writers whose rows already passed the gate row by row (the harvest
 #: importer): their stored CSV is not scanned a second time.
 CHECKED = "smartcity_privacy_checked"
-_DATASET_KEYS = ("type", "min_cell_size", "count_columns")
+_DATASET_KEYS = ("type", "min_cell_size", "count_columns", "quasi_identifiers")
 #: ``url_type`` of resources whose content lives in the portal (checked when written)
 _INTERNAL_URL_TYPES = frozenset({"upload", "datastore"})
 _CHUNK = 1024 * 1024

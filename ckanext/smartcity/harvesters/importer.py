@@ -23,6 +23,7 @@ from ckanext.smartcity.pipeline.publish import (PublishError, Table, find_datase
                                                 stored_value)
 from ckanext.smartcity.privacy import Policy, PrivacyError
 from ckanext.smartcity.privacy.gate import TableCheck
+from ckanext.smartcity.privacy.microdata import refusal_text
 from ckanext.smartcity.privacy.resolve import resolve_policy
 from ckanext.smartcity.readers.base import Reader, ReaderError
 
@@ -161,7 +162,10 @@ def prepare(reader: Reader, spec: dict[str, Any], source: Source, *, batch_size:
                                 f"({type(err).__name__})") from None
         verdict, report = check.finish()
         if verdict.refused:
-            found = "; ".join(str(f) for f in report.blocking)
+            found = "; ".join(str(f) for f in report.blocking
+                              if not f.detector.startswith("microdata:"))
+            if report.microdata is not None and report.microdata.blocked:
+                found = "; ".join(filter(None, (found, refusal_text(report.microdata))))
             raise ImportFailure(f"{where}: bộ lọc bảo vệ dữ liệu cá nhân đã chặn, không "
                                 f"công bố / not published, the privacy guard blocked it: "
                                 f"{found}", refused=[{"column": f.column,

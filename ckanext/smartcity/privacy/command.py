@@ -4,6 +4,8 @@ Defined here, inside the CKAN-free privacy package, so that it also runs without
 ``python -m ckanext.smartcity.privacy``; ``ckanext.smartcity.cli.privacy`` re-exports it for
 the ``smartcity`` command group. It needs no CKAN config or database.
 Exit status: 0 nothing blocks, 1 a blocking finding, 2 the file or options cannot be used.
+With ``--generalise`` a microdata table that fails k-anonymity is written generalised
+(:mod:`.generalise`) and the written file is scanned again: the exit status is that scan's.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import click
 from ckanext.smartcity.domains import DATASET_TYPES
 
 from .files import XLSX_SUFFIXES, TableFile, TableFileError, open_table, sheet_names
+from .generalise import plan_generalisation
 from .guard import Guard
 from .policy import Policy, PrivacyError
 from .record import PrivacyReport
@@ -83,6 +86,14 @@ def _fail(message: str) -> None:
               help="Cột công khai có chủ đích / column public on purpose")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Ghi bản đã ẩn ô nhỏ (CSV) / write the suppressed copy (CSV)")
+@click.option("--quasi-identifier", "quasi_identifiers", multiple=True,
+              help="Cột gián tiếp định danh của dữ liệu vi mô (mặc định: tự nhận) / "
+                   "quasi-identifier column of microdata (default: found from the table)")
+@click.option("--generalise", is_flag=True,
+              help="Gộp nhóm dữ liệu vi mô đến khi đạt k (tuổi theo khoảng, ngày sinh thành "
+                   "năm, xã thành quận/huyện, bỏ cột) và ghi tệp an toàn (--output, mặc định "
+                   "TỆP-generalised.csv) / generalise microdata until k holds and write the "
+                   "safe file")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON / print JSON")
 @click.option("--sheet", default=None,
               help="Trang tính cần kiểm tra (mặc định: mọi trang) / worksheet to check "
@@ -91,13 +102,15 @@ def _fail(message: str) -> None:
               help="Bảng mã của CSV (utf-8, utf-8-sig, utf-16, cp1258) / CSV text encoding")
 def privacy_scan(file: Path, dataset_type: str | None, count_columns: tuple[str, ...],
                  group_by: tuple[str, ...], min_cell_size: int | None,
-                 allow_columns: tuple[str, ...], output: Path | None, as_json: bool,
+                 allow_columns: tuple[str, ...], quasi_identifiers: tuple[str, ...],
+                 generalise: bool, output: Path | None, as_json: bool,
                  sheet: str | None, encoding: str | None) -> None:
     """Kiểm tra dữ liệu cá nhân và ẩn ô nhỏ trong FILE (CSV/XLSX).
     Check FILE (CSV/XLSX) for personal data and suppress small counts."""
     spec = {
         "count_columns": list(count_columns), "group_by": list(group_by),
         "allow_columns": list(allow_columns), "min_cell_size": min_cell_size,
+        "quasi_identifiers": list(quasi_identifiers),
     }
     others: list[tuple[str, Report]] = []
     try:
@@ -122,6 +135,9 @@ def privacy_scan(file: Path, dataset_type: str | None, count_columns: tuple[str,
         return
     except OSError as exc:
         _fail(f"{file.name}: {exc.strerror or type(exc).__name__}")
+        return
+    if generalise:
+        _generalise(file, table, report, policy, output, as_json)
         return
     written = False
     if output is not None and not report.blocking:
@@ -161,3 +177,64 @@ def privacy_scan(file: Path, dataset_type: str | None, count_columns: tuple[str,
             click.echo(other.summary("vi"))
             click.echo(other.summary("en"))
     sys.exit(EXIT_BLOCKED if blocked else EXIT_OK)
+
+
+def _generalise(file: Path, table: TableFile, report: Report, policy: Policy,
+                output: Path | None, as_json: bool) -> None:
+    """``--generalise``: write the k-anonymous copy of a microdata table, scan it again."""
+    other = [f for f in report.blocking if not f.detector.startswith("microdata:")]
+    if other:
+        click.echo(_table(report.record()))
+        click.echo("Không gộp nhóm được: bảng có dữ liệu cá nhân khác, hãy bỏ các cột này "
+                   "trước / cannot generalise: the table holds other personal data, remove "
+                   "these columns first", err=True)
+        sys.exit(EXIT_BLOCKED)
+    target = output or file.with_name(f"{file.stem}-generalised.csv")
+    microdata = report.microdata
+    try:
+        if microdata is not None and microdata.checked:
+            plan = plan_generalisation(table.columns, (r for b in table.batches() for r in b),
+                                       policy.min_cell_size, microdata.quasi_identifiers)
+            header, changes = plan.header, plan.changes
+            rows = (plan.apply(r) for b in table.batches() for r in b)
+            kept = [plan.rename.get(i, table.columns[i]) for i in plan.quasi_identifiers
+                    if i not in plan.dropped]
+        else:
+            header, changes, kept = list(table.columns), [], []
+            rows = (report.apply(n, r) for n, r in enumerate(
+                r for b in table.batches() for r in b))
+        with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(["" if v is None else v for v in row])
+        again = _scan(open_table(target), Policy.from_spec(
+            {"count_columns": list(policy.count_columns), "group_by": list(policy.group_by),
+             "allow_columns": [c for c in policy.allow_columns if c in header],
+             "min_cell_size": policy.min_cell_size,
+             "quasi_identifiers": kept if policy.quasi_identifiers else []},
+            dataset_type=policy.dataset_type))
+    except (PrivacyError, TableFileError) as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"{target.name}: {exc.strerror or type(exc).__name__}")
+        return
+    record = again.record()
+    if as_json:
+        click.echo(json.dumps({
+            "file": file.name, "output": str(target),
+            "changes": [{"vi": vi, "en": en} for vi, en in changes],
+            "before": report.record().to_dict(), "report": record.to_dict(),
+            "summary": {"vi": record.summary("vi"), "en": record.summary("en")},
+        }, ensure_ascii=False, indent=2))
+    else:
+        click.echo("Đã gộp nhóm / generalised:" if changes else
+                   "Không cần gộp nhóm / nothing to generalise.")
+        for vi, en in changes:
+            click.echo(f"  - {vi} / {en}")
+        click.echo(f"Đã ghi / written: {target}")
+        click.echo(_table(record))
+        click.echo(record.summary("vi"))
+        click.echo(record.summary("en"))
+    sys.exit(EXIT_BLOCKED if again.blocking else EXIT_OK)

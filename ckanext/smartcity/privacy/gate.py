@@ -39,6 +39,7 @@ from .files import XLSX_SUFFIXES, TableFileError, open_table, sheet_names
 from .findings import Finding
 from .formula import first_risky
 from .guard import Guard
+from .microdata import MicrodataResult, refusal_text
 from .policy import Policy, PrivacyError
 from .record import PrivacyReport
 from .report import Report
@@ -117,7 +118,9 @@ def policy_for(dataset: Mapping[str, Any] | None, columns: Sequence[str],
     DataStore dictionary's). Raises :class:`PrivacyError`, naming the declared column, when
     one matches no column of the table: the table is refused, never published unsuppressed."""
     dataset = dataset or {}
-    policy = Policy.from_spec({"count_columns": list(_names(dataset.get("count_columns")))},
+    policy = Policy.from_spec({"count_columns": list(_names(dataset.get("count_columns"))),
+                               "quasi_identifiers": list(
+                                   _names(dataset.get("quasi_identifiers")))},
                               dataset_type=dataset.get("type") or None,
                               dataset_min_cell_size=dataset.get("min_cell_size"))
     return resolve_policy(policy, header_columns(columns, labels))
@@ -135,11 +138,19 @@ def _listing(findings: Iterable[Finding]) -> str:
     return "; ".join(str(f) for f in findings)
 
 
-def _refusal(where: str, findings: Sequence[Finding]) -> str:
-    found = _listing(findings)
-    return (f"{where}: có dữ liệu cá nhân nên không được lưu ({found}). Hãy bỏ các cột này "
+def _refusal(where: str, findings: Sequence[Finding],
+             microdata: MicrodataResult | None = None) -> str:
+    parts = []
+    findings = [f for f in findings if not f.detector.startswith("microdata:")]
+    if findings:
+        found = _listing(findings)
+        parts.append(
+            f"{where}: có dữ liệu cá nhân nên không được lưu ({found}). Hãy bỏ các cột này "
             f"hoặc tổng hợp dữ liệu trước khi gửi. / {where}: holds personal data and was "
             f"not stored ({found}). Remove these columns or aggregate the data first.")
+    if microdata is not None and microdata.blocked:
+        parts.append(f"{where}: không được lưu / not stored — {refusal_text(microdata)}")
+    return " ".join(parts)
 
 
 def _unreadable(where: str, cause: str, findings: Sequence[Finding]) -> str:
@@ -188,7 +199,8 @@ class TableCheck:
         report = self.guard.finish()
         record = report.record()
         if report.blocking:
-            return Verdict(True, PERSONAL_DATA, _refusal(self.where, report.blocking),
+            return Verdict(True, PERSONAL_DATA,
+                           _refusal(self.where, report.blocking, report.microdata),
                            tuple(report.blocking), (record,)), report
         return Verdict(False, PASSED, "", (), (record,)), report
 

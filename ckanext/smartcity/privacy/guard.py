@@ -1,4 +1,5 @@
-"""The guard: name detectors at construction, value detectors and suppression while streaming."""
+"""The guard: name detectors at construction, value detectors, suppression and the microdata
+(k-anonymity) count while streaming; the microdata verdict once the whole table is seen."""
 from __future__ import annotations
 
 import logging
@@ -6,6 +7,7 @@ from typing import Sequence
 
 from . import names, person_names, values
 from .findings import ALLOWED, BLOCK, GUARD_VERSION, INFO, Finding
+from .microdata import MicrodataCheck
 from .policy import Policy, PrivacyError
 from .report import Report
 from .suppression import SuppressionPlanner
@@ -72,6 +74,9 @@ class Guard:
             self._count_index, policy.count_columns,
             [index[c] for c in policy.group_by], policy.min_cell_size,
         )
+        self._microdata = MicrodataCheck(self.column_names, policy.min_cell_size,
+                                         policy.quasi_identifiers, bool(self._count_index),
+                                         labels=self.labels)
         self._finished = False
 
     @property
@@ -98,6 +103,7 @@ class Guard:
             self._nonempty[i] += scan(col, self._hits[i], contexts[i])
             people[i].feed(col)
         self._planner.feed(columns, self._rows)
+        self._microdata.feed(columns)
         self._rows += len(batch)
 
     def _column_findings(self, i: int) -> list[Finding]:
@@ -134,6 +140,11 @@ class Guard:
         """Close the scan and return the :class:`Report` (findings and suppression plan)."""
         self._finished = True
         findings = [f for i in range(len(self.column_names)) for f in self._column_findings(i)]
+        microdata = self._microdata.result()
+        if microdata.blocked:
+            # k-anonymity fails on the combination: every quasi-identifier is named
+            findings += [Finding(c, "microdata:k_anonymity", microdata.share_below_k, BLOCK)
+                         for c in microdata.quasi_identifiers]
         complementary, comp_per_column, unavailable = self._planner.plan()
         report = Report(
             policy=self.policy,
@@ -146,6 +157,7 @@ class Guard:
             complementary_per_column=comp_per_column,
             complementary_unavailable=unavailable,
             groups=self._planner.group_count,
+            microdata=microdata,
         )
         for finding in report.blocking:
             log.warning("privacy guard: %s", finding)

@@ -1,4 +1,5 @@
-"""What the guard is told about a table: count columns, groups, k, allowed columns."""
+"""What the guard is told about a table: count columns, groups, k, allowed columns and the
+quasi-identifiers of microdata (``quasi_identifiers``: see :mod:`.microdata`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -71,6 +72,7 @@ class Policy:
     group_by: tuple[str, ...] = ()
     allow_columns: tuple[str, ...] = ()
     min_cell_size: int = FALLBACK_MIN_CELL_SIZE
+    quasi_identifiers: tuple[str, ...] = ()
     rules: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -87,7 +89,8 @@ class Policy:
         Raises :class:`PrivacyError` on malformed settings (unknown keys included).
         """
         privacy = dict(privacy or {})
-        known = {"count_columns", "group_by", "allow_columns", "min_cell_size"}
+        known = {"count_columns", "group_by", "allow_columns", "min_cell_size",
+                 "quasi_identifiers"}
         unknown = sorted(set(privacy) - known)
         if unknown:
             raise PrivacyError(
@@ -114,5 +117,6 @@ class Policy:
             group_by=_names(privacy.get("group_by"), "group_by"),
             allow_columns=_names(privacy.get("allow_columns"), "allow_columns"),
             min_cell_size=k,
+            quasi_identifiers=_names(privacy.get("quasi_identifiers"), "quasi_identifiers"),
             rules=tuple(rules),
         )

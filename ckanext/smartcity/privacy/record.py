@@ -15,7 +15,10 @@ Stored shape (``to_dict``)::
      "group_by": [str], "groups": int,
      "cells_suppressed": {"total": int, "primary": int, "complementary": int,
                           "per_column": {column: {"primary": int, "complementary": int}}},
-     "complementary_unavailable": int, "rules": [str]}
+     "complementary_unavailable": int, "rules": [str],
+     "microdata": {"status", "reason", "k", "quasi_identifiers", "kinds", "declared", "rows",
+                   "classes", "smallest_class", "rows_below_k", "share_below_k",
+                   "overflow"} | null}
 
 It holds column names, detector names, shares, counts and rules — never a cell value.
 """
@@ -26,8 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .findings import ALLOWED, BLOCK, INFO, Finding
+from .microdata import MicrodataResult
 
-__all__ = ["ColumnSuppression", "PrivacyReport", "detector_label"]
+__all__ = ["ColumnSuppression", "PrivacyReport", "detector_label", "microdata_sentence"]
 
 PASSED = "passed"
 BLOCKED = "blocked"
@@ -78,6 +82,7 @@ class PrivacyReport:
     detectors: tuple[str, ...] = ()
     thresholds: Mapping[str, Any] = field(default_factory=dict)
     rules: tuple[str, ...] = ()
+    microdata: MicrodataResult | None = None
 
     # ---- derived figures --------------------------------------------------
     @property
@@ -131,6 +136,7 @@ class PrivacyReport:
             },
             "complementary_unavailable": self.complementary_unavailable,
             "rules": list(self.rules),
+            "microdata": None if self.microdata is None else self.microdata.to_dict(),
         }
 
     def to_json(self) -> str:
@@ -170,6 +176,7 @@ class PrivacyReport:
         findings = data.get("findings") or []
         if not isinstance(findings, list):
             raise ValueError("privacy report: findings must be a list")
+        microdata = data.get("microdata")
         thresholds = data.get("thresholds") or {}
         if not isinstance(thresholds, Mapping):
             raise ValueError("privacy report: thresholds must be an object")
@@ -190,6 +197,7 @@ class PrivacyReport:
             detectors=_names(data.get("detectors"), "detectors"),
             thresholds=dict(thresholds),
             rules=_names(data.get("rules"), "rules"),
+            microdata=None if microdata is None else MicrodataResult.from_dict(microdata),
         )
 
     # ---- words for people -------------------------------------------------
@@ -214,6 +222,8 @@ class PrivacyReport:
                 comp=self.complementary))
             if self.complementary_unavailable:
                 out.append(w["unavailable"].format(n=self.complementary_unavailable))
+        if self.microdata is not None:
+            out.append(microdata_sentence(self.microdata, lang))
         return out
 
     def summary(self, lang: str = "vi") -> str:
@@ -299,7 +309,39 @@ _DETECTOR_WORDS: dict[str, tuple[str, str]] = {
     "named_id": ("số giấy tờ được nêu trong văn bản", "an ID number named in the text"),
     "person_name": ("họ tên người", "people's names"),
     "name_in_text": ("họ tên người trong văn bản", "a person's name inside text"),
+    "k_anonymity": ("thuộc tính gián tiếp định danh, nhóm nhỏ hơn k",
+                    "quasi-identifier, groups smaller than k"),
 }
+
+
+def microdata_sentence(result: MicrodataResult, lang: str = "vi") -> str:
+    """What the microdata (k-anonymity) check did, in one sentence for people."""
+    en = lang == "en"
+    cols = ", ".join(f"«{c}»" for c in result.quasi_identifiers)
+    if not result.checked:
+        why = {
+            "count_columns": ("bảng có cột đếm đã khai báo (áp dụng ẩn ô nhỏ)",
+                              "the table has declared count columns (small cells are hidden)"),
+            "aggregate": ("bảng là số liệu tổng hợp (có cột số đếm)",
+                          "the table is an aggregate (it has a count column)"),
+        }.get(result.reason, ("bảng không có đủ thuộc tính gián tiếp định danh của từng người",
+                              "the table has too few quasi-identifiers of individuals"))
+        return (f"Microdata check ran: not row-level data about people — {why[1]}." if en
+                else f"Đã kiểm tra dữ liệu vi mô: không phải dữ liệu từng người — {why[0]}.")
+    share = ("?" if result.share_below_k is None else f"{result.share_below_k:.1%}")
+    if result.blocked:
+        return (f"Microdata check (k-anonymity, k = {result.k}) over the quasi-identifiers "
+                f"{cols}: {share} of rows are in groups of fewer than {result.k} people — "
+                f"NOT published." if en else
+                f"Kiểm tra dữ liệu vi mô (k-ẩn danh, k = {result.k}) trên các thuộc tính gián "
+                f"tiếp định danh {cols}: {share} số dòng thuộc nhóm ít hơn {result.k} người — "
+                f"KHÔNG công bố.")
+    return (f"Microdata check (k-anonymity, k = {result.k}) over the quasi-identifiers "
+            f"{cols}: every combination holds at least {result.k} rows (smallest "
+            f"{result.smallest_class})." if en else
+            f"Kiểm tra dữ liệu vi mô (k-ẩn danh, k = {result.k}) trên các thuộc tính gián tiếp "
+            f"định danh {cols}: mọi tổ hợp có ít nhất {result.k} dòng (nhỏ nhất "
+            f"{result.smallest_class}).")
 
 
 def detector_label(detector: str, lang: str = "vi") -> str:
@@ -311,4 +353,6 @@ def detector_label(detector: str, lang: str = "vi") -> str:
     text = words[1] if lang == "en" else words[0]
     if source == "name":
         return ("column name: " if lang == "en" else "tên cột: ") + text
+    if source == "microdata":
+        return ("microdata: " if lang == "en" else "dữ liệu vi mô: ") + text
     return ("values: " if lang == "en" else "giá trị: ") + text

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 
 from . import person_names, values
 from .findings import BLOCK, GUARD_VERSION, Finding
+from .microdata import MAX_CLASSES, MicrodataResult
 from .names import NAME_DETECTORS
 from .policy import Policy, PrivacyError
 from .record import BLOCKED, PASSED, ColumnSuppression, PrivacyReport
@@ -27,6 +28,9 @@ RULES = (
     "counts 1..k-1 in count_columns are published empty; zero is published",
     "per group_by group and count column, a single suppressed cell gets a complementary "
     "suppression of the smallest count >= k",
+    "microdata (row-level, no count_columns, quasi-identifiers of >= 2 kinds or declared): "
+    f"every combination of quasi-identifier values must hold >= k rows (k-anonymity), "
+    f"else the table is blocked; > {MAX_CLASSES} distinct combinations block",
 )
 
 
@@ -48,6 +52,7 @@ class Report:
     complementary_per_column: list[int]
     complementary_unavailable: int
     groups: int
+    microdata: MicrodataResult | None = None
     blocking: list[Finding] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -161,6 +166,7 @@ class Report:
             thresholds={"tier_a": "any match", "tier_b_share": values.SHARE_THRESHOLD,
                         "suspicious_name": "any match"},
             rules=tuple(self.policy.rules) + RULES,
+            microdata=self.microdata,
         )
 
     def to_metadata(self) -> dict[str, Any]:

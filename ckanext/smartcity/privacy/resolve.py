@@ -33,7 +33,7 @@ from .policy import Policy, PrivacyError
 __all__ = ["TableColumn", "header_columns", "resolve", "resolve_policy", "SETTINGS"]
 
 #: the policy settings that name columns
-SETTINGS = ("count_columns", "group_by", "allow_columns")
+SETTINGS = ("count_columns", "group_by", "allow_columns", "quasi_identifiers")
 
 
 @dataclass(frozen=True)

@@ -96,10 +96,11 @@ def _copy_stored(resource: dict[str, Any], target: Path) -> None:
 def _spec(dataset: dict[str, Any], filename: str, header: list[str]) -> dict[str, Any]:
     # the gate's policy for this dataset and table, as a harvest spec's privacy block
     # (raises PrivacyError on a malformed count_columns)
-    counts = list(policy_for(dataset, header).count_columns)
+    policy = policy_for(dataset, header)
     return {"name": dataset["name"], "dataset_type": dataset["type"], "file": filename,
             "columns": dictionary.columns_spec(header),
-            "privacy": {"count_columns": counts},
+            "privacy": {"count_columns": list(policy.count_columns),
+                        "quasi_identifiers": list(policy.quasi_identifiers)},
             "fields": {"min_cell_size": dataset.get("min_cell_size")}}
 
 
