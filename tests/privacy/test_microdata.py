@@ -104,6 +104,15 @@ def test_aggregates_by_birth_cohort_pass():
     assert checked.verdict.report.microdata.reason == "count_columns"
 
 
+def test_a_persons_own_small_numbers_do_not_make_an_aggregate():
+    rnd = random.Random(5)
+    rows = [r[:4] + (str(rnd.randint(0, 4)), str(rnd.randint(1, 6))) for r in people()]
+    header = HEADER[:4] + ["Số con", "Số nhân khẩu"]
+    checked = check_rows(header, rows, {"type": "population"})
+    assert checked.verdict.refused
+    assert checked.verdict.report.microdata.reason == "detected"
+
+
 def test_an_area_alone_is_no_microdata():
     rows = [(c, f"Trường {i}", "Công lập") for i, c in enumerate(COMMUNES * 3)]
     checked = check_rows(["Phường", "Tên trường", "Loại hình"], rows, {"type": "education"})
@@ -154,23 +163,36 @@ def test_generalise_reaches_k_and_the_result_passes():
     md = check_rows(HEADER, rows, {"type": "health"}).verdict.report.microdata
     plan = plan_generalisation(HEADER, rows, 10, md.quasi_identifiers)
     assert plan.satisfied and plan.smallest_class >= 10
-    assert plan.changes and any("5-year" in en for _, en in plan.changes)
+    # 250 people over 8 communes and 6 jobs: the cheapest way to k drops two columns
+    assert plan.changes and len(plan.dropped) < len(md.quasi_identifiers)
     safe = [plan.apply(r) for r in rows]
     assert not check_rows(plan.header, safe, {"type": "health"}).verdict.refused
 
 
-def test_generalise_dates_of_birth_and_districts():
+def test_generalise_dates_of_birth_bands_and_districts_before_dropping():
     rnd = random.Random(3)
-    communes = ["Hòa Minh", "Hòa Khánh Bắc", "Thạch Thang", "Hải Châu I"]  # pre-2025 names
-    rows = [(f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 12):02d}/{rnd.randint(1950, 1999)}",
-             rnd.choice(["Nam", "Nữ"]), rnd.choice(communes)) for _ in range(400)]
-    plan = plan_generalisation(["Ngày sinh", "Giới tính", "Phường"], rows, 5,
-                               ["Ngày sinh", "Giới tính", "Phường"])
-    assert plan.header[0] in ("Năm sinh", "Nhóm năm sinh")
-    assert "Ngày sinh" not in plan.header
+    communes = ["Hòa Minh", "Hòa Khánh Bắc", "Thạch Thang", "Thuận Phước", "An Hải Bắc",
+                "Mân Thái"]  # pre-2025 wards of Liên Chiểu, Hải Châu, Sơn Trà
+    rows = [(f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 12):02d}/{rnd.randint(1940, 2009)}",
+             rnd.choice(["Nam", "Nữ"]), rnd.choice(communes)) for _ in range(2000)]
+    header = ["Ngày sinh", "Giới tính", "Phường"]
+    before = check_rows(header, rows, {"type": "health"}).verdict
+    assert before.refused  # a date of birth is an identifier, and k fails on it
+    plan = plan_generalisation(header, rows, 10, header)
+    assert plan.satisfied and not plan.dropped
+    assert plan.header[0] in ("Năm sinh", "Nhóm năm sinh") and "Ngày sinh" not in plan.header
     safe = [plan.apply(r) for r in rows]
     assert all("/" not in str(r[0]) for r in safe)
     if "Quận/Huyện" in plan.header:
-        assert {r[2] for r in safe} <= {"Quận Liên Chiểu", "Quận Hải Châu"}
-    assert plan.satisfied
-    assert not check_rows(plan.header, safe, {"type": "health"}).verdict.refused
+        assert {r[2] for r in safe} == {"Quận Liên Chiểu", "Quận Hải Châu", "Quận Sơn Trà"}
+    after = check_rows(plan.header, safe, {"type": "health"}).verdict
+    assert not after.refused, after.message
+    assert after.report.microdata.status == "passed"
+
+
+def test_generalise_coarsens_communes_to_districts():
+    rows = [(c, s) for c in ["Hòa Minh", "Hòa Khánh Bắc", "Thạch Thang", "Thuận Phước"]
+            for s in ("Nam", "Nữ") for _ in range(6)]
+    plan = plan_generalisation(["Phường", "Giới tính"], rows, 10, ["Phường", "Giới tính"])
+    assert plan.satisfied and plan.header == ["Quận/Huyện", "Giới tính"]
+    assert {plan.apply(r)[0] for r in rows} == {"Quận Liên Chiểu", "Quận Hải Châu"}

@@ -40,22 +40,7 @@ FIXED_AFTER_FIRST_RUN = (
     "tin_bao_cong_an.csv:Địa bàn expected pass, got block",
 )
 #: ``file expected microdata|aggregate, got refused|passed`` of every table miss still open.
-KNOWN_TABLE_MISSES: set[str] = {
-    'benh_nhan_covid_dieu_tri.csv expected microdata, got passed',
-    'ca_sot_xuat_huyet_2025.csv expected microdata, got passed',
-    'doi_tuong_tro_giup_dot_xuat.csv expected microdata, got passed',
-    'hoc_sinh_bo_hoc.csv expected microdata, got passed',
-    'ket_qua_tam_soat_ung_thu.csv expected microdata, got passed',
-    'khao_sat_muc_song_ho.csv expected microdata, got passed',
-    'lao_dong_viec_lam_moi.csv expected microdata, got passed',
-    'nguoi_khuyet_tat.csv expected microdata, got passed',
-    'nguoi_nghien_cai_nghien.csv expected microdata, got passed',
-    'nguoi_nhiem_hiv_dieu_tri.csv expected microdata, got passed',
-    'tai_nan_giao_thong_nan_nhan.csv expected microdata, got passed',
-    'thai_phu_kham_thai.csv expected microdata, got passed',
-    'tre_suy_dinh_duong.csv expected microdata, got passed',
-    'xu_ly_vi_pham_nong_do_con.csv expected microdata, got passed',
-}
+KNOWN_TABLE_MISSES: set[str] = set()
 
 
 @pytest.fixture(scope="module")

@@ -2,17 +2,19 @@
 
 Pure Python (no CKAN imports). The quasi-identifiers are those :mod:`.microdata` finds (or
 the declared ones); the table's quasi-identifier columns are held in memory (one list per
-column), every other column is streamed again when the safe file is written. Steps, tried
-in this order until every combination holds ≥ k rows (like sdcMicro's global recoding,
-with column removal as the last resort):
+column), every other column is streamed again when the safe file is written. Steps (like
+sdcMicro's global recoding, with column removal as the last resort):
 
 1. dates of birth become years of birth (the column is renamed ``Năm sinh``);
 2. ages in 5-year bands (``20-24``), years of birth in 5-year cohorts (``1980-1984``);
 3. communes/wards become their district, when every value is a commune of the admin-unit
    code list that had a district (the 2025 communes have none: then this step is skipped);
 4. 10-year bands and cohorts; 5. 20-year bands and cohorts;
-6. columns dropped until k holds: categories that cannot be coarsened (occupation,
-   ethnicity …) first, the one with the most distinct values first, then areas, ages, sex.
+6. columns dropped (categories such as occupation, ethnicity, sex cannot be coarsened).
+
+Each step has a cost (:data:`_LADDERS`); the cheapest combination of steps that reaches k
+is chosen (at most :data:`MAX_TRIALS` combinations are counted; past that, the most
+coarsened one — every column dropped — is the answer).
 
 Every change is reported in words (column and what was done — never a value).
 """
@@ -143,11 +145,68 @@ def _smallest(columns: Sequence[Sequence[object]]) -> int:
     return min(counts.values()) if counts else 0
 
 
+#: (cost, level name) per kind; the cheapest combination of levels that reaches k wins
+_DROP = 6
+_LADDERS = {
+    "age": ((0, None), (1, 5), (2, 10), (3, 20), (_DROP, "drop")),
+    "year_of_birth": ((0, None), (1, 5), (2, 10), (3, 20), (_DROP, "drop")),
+    "date_of_birth": ((0, "year"), (1, 5), (2, 10), (3, 20), (_DROP, "drop")),
+    "area": ((0, None), (2, "district"), (_DROP, "drop")),
+}
+_OTHER = ((0, None), (_DROP, "drop"))
+MAX_TRIALS = 400
+
+
+def _levels(kind: str | None, values: list[object]) -> list[tuple[int, object, object]]:
+    """(cost, level, recode function or None for drop / keep) of one column."""
+    out: list[tuple[int, object, object]] = []
+    for cost, level in _LADDERS.get(kind or "", _OTHER):
+        if level is None:
+            out.append((cost, level, _keep))
+        elif level == "drop":
+            out.append((cost, level, None))
+        elif level == "year":
+            out.append((cost, level, _to_year))
+        elif level == "district":
+            fn = _district_recode(values)
+            if fn is not None:
+                out.append((cost, level, fn))
+        else:
+            out.append((cost, level, _band(int(level), _year if kind != "age" else _age)))
+    return out
+
+
+def _keep(value: object) -> object:
+    return value
+
+
+def _to_year(value: object) -> object:
+    year = _year(value)
+    return value if year is None else year
+
+
+def _words(kind: str | None, level: object, column: str) -> tuple[str, str]:
+    if level == "drop":
+        return f"«{column}»: bỏ cột", f"'{column}': column dropped"
+    if level == "year":
+        return (f"«{column}»: ngày sinh thành năm sinh (cột «Năm sinh»)",
+                f"'{column}': dates of birth as years (column 'Năm sinh')")
+    if level == "district":
+        return (f"«{column}»: xã/phường thành quận/huyện (danh mục đơn vị hành chính)",
+                f"'{column}': communes as their districts (admin-unit code list)")
+    if kind == "age":
+        return (f"«{column}»: tuổi theo khoảng {level} năm",
+                f"'{column}': ages in {level}-year bands")
+    return (f"«{column}»: năm sinh theo nhóm {level} năm",
+            f"'{column}': years of birth in {level}-year cohorts")
+
+
 def plan_generalisation(columns: Sequence[str], rows: Iterable[Sequence[object]], k: int,
                         quasi_identifiers: Sequence[str]) -> Generalisation:
-    """Find the least coarsening (in the order of the module doc) for which every
-    combination of the ``quasi_identifiers`` (the columns the check used) holds ≥ ``k``
-    rows. ``rows`` are streamed once."""
+    """The cheapest generalisation (costs in :data:`_LADDERS`: a band or a district costs
+    little, a dropped column much) for which every combination of the
+    ``quasi_identifiers`` (the columns the check used) holds ≥ ``k`` rows. ``rows`` are
+    read once; the quasi-identifier columns are held in memory."""
     columns = [str(c) for c in columns]
     qi = resolve_columns(quasi_identifiers, columns, "quasi_identifiers")
     held: dict[int, list[object]] = {i: [] for i in qi}
@@ -156,64 +215,46 @@ def plan_generalisation(columns: Sequence[str], rows: Iterable[Sequence[object]]
             held[i].append(row[i])
     plan = Generalisation(columns, k, qi)
     kinds = {i: quasi_identifier_kind(columns[i]) for i in qi}
-    current = {i: list(v) for i, v in held.items()}
+    ladders = {i: _levels(kinds[i], held[i]) for i in qi}
+    cache: dict[tuple[int, int], list[object]] = {}
 
-    def ok() -> bool:
-        live = [current[i] for i in qi if i not in plan.dropped]
-        plan.smallest_class = _smallest(live) if live else None
-        return not live or (plan.smallest_class or 0) >= k
+    def recoded(i: int, step: int) -> list[object]:
+        if (i, step) not in cache:
+            fn = ladders[i][step][2]
+            cache[(i, step)] = [fn(v) for v in held[i]]  # type: ignore[operator]
+        return cache[(i, step)]
 
-    def recode(i: int, fn, vi: str, en: str, name: str | None = None) -> None:  # type: ignore[no-untyped-def]
-        plan.recode[i] = fn
-        if name:
-            plan.rename[i] = name
-        current[i] = [plan.recode[i](v) for v in held[i]]  # type: ignore[operator]
-        plan.changes.append((f"«{columns[i]}»: {vi}", f"'{columns[i]}': {en}"))
+    def smallest(choice: tuple[int, ...]) -> int | None:
+        live = [recoded(i, step) for i, step in zip(qi, choice) if ladders[i][step][2]]
+        return _smallest(live) if live else None
 
-    if ok():
-        plan.satisfied = True
-        return plan
+    # every combination of levels, cheapest first (ties: fewer dropped columns)
+    combos: list[tuple[int, ...]] = [()]
     for i in qi:
+        combos = [c + (step,) for c in combos for step in range(len(ladders[i]))]
+    combos.sort(key=lambda c: (sum(ladders[i][s][0] for i, s in zip(qi, c)),
+                               sum(ladders[i][s][1] == "drop" for i, s in zip(qi, c))))
+    chosen = combos[-1]
+    for trial, combo in enumerate(combos):
+        if trial >= MAX_TRIALS:
+            break
+        least = smallest(combo)
+        if least is None or least >= k:
+            chosen = combo
+            break
+    plan.smallest_class = smallest(chosen)
+    plan.satisfied = plan.smallest_class is None or plan.smallest_class >= k
+    for i, step in zip(qi, chosen):
+        _, level, fn = ladders[i][step]
+        if level is None:
+            continue
+        plan.changes.append(_words(kinds[i], level, columns[i]))
+        if fn is None:
+            plan.dropped.append(i)
+            continue
+        plan.recode[i] = fn
         if kinds[i] == "date_of_birth":
-            plan.recode[i] = lambda v: (_year(v) if _year(v) is not None else v)
-            plan.rename[i] = "Năm sinh"
-            current[i] = [plan.recode[i](v) for v in held[i]]  # type: ignore[operator]
-            plan.changes.append((f"«{columns[i]}»: ngày sinh thành năm sinh (cột «Năm sinh»)",
-                                 f"'{columns[i]}': dates of birth as years (column "
-                                 f"'Năm sinh')"))
-    if ok():
-        plan.satisfied = True
-        return plan
-    for width in (5, 10, 20):
-        for i in qi:
-            if kinds[i] == "age":
-                recode(i, _band(width, _age), f"tuổi theo khoảng {width} năm",
-                       f"ages in {width}-year bands")
-            elif kinds[i] in ("year_of_birth", "date_of_birth"):
-                recode(i, _band(width, _year), f"năm sinh theo nhóm {width} năm", f"years of birth in "
-                       f"{width}-year cohorts", "Nhóm năm sinh")
-        if ok():
-            plan.satisfied = True
-            return plan
-        if width == 5:
-            for i in qi:
-                if kinds[i] == "area" and i not in plan.rename:
-                    fn = _district_recode(held[i])
-                    if fn is not None:
-                        recode(i, fn, "xã/phường thành quận/huyện (danh mục đơn vị hành "
-                               "chính)", "communes as their districts (admin-unit code list)",
-                               "Quận/Huyện")
-            if ok():
-                plan.satisfied = True
-                return plan
-    # categories that cannot be coarsened go first, then areas, ages, sex
-    rank = {"area": 1, "age": 2, "year_of_birth": 2, "date_of_birth": 2, "sex": 3}
-    order = sorted(qi, key=lambda i: (rank.get(kinds[i] or "", 0), -len(set(current[i]))))
-    for i in order:
-        plan.dropped.append(i)
-        plan.recode.pop(i, None)
-        plan.changes.append((f"«{columns[i]}»: bỏ cột", f"'{columns[i]}': column dropped"))
-        if ok():
-            plan.satisfied = True
-            return plan
+            plan.rename[i] = "Năm sinh" if level == "year" else "Nhóm năm sinh"
+        elif level == "district":
+            plan.rename[i] = "Quận/Huyện"
     return plan

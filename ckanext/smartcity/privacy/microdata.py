@@ -15,7 +15,9 @@ Decisions (every threshold is here):
 * **Microdata or aggregate**: a table is *not* microdata when the dataset declares
   ``count_columns`` (the small-cell rule applies instead) or when a column's header says it
   is a count (``so_ca``, ``so_nguoi``, ``tong_so``, ``count`` …) and ≥ :data:`VALUE_SHARE`
-  of its first-batch values are non-negative integers — an aggregate by cohort. Otherwise
+  of its first-batch values are non-negative integers — an aggregate by cohort — or a
+  "Số <noun>" header naming no identifier (``Số nhân khẩu``; not ``Số nhà``, ``Số con``,
+  ``Số lần``) whose integers have a median ≥ k (a person's own counts are small). Otherwise
   it is microdata when it has quasi-identifiers of at least :data:`MIN_KINDS` kinds, one of
   them about the person (not only an area), or when the dataset declares its
   ``quasi_identifiers`` (then exactly those are used; one that matches no column is an
@@ -34,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from .names import normalise_name
+from .names import detect_name, normalise_name
 from .policy import PrivacyError
 
 __all__ = ["QI_KINDS", "MicrodataResult", "MicrodataCheck", "quasi_identifier_kind",
@@ -83,6 +85,11 @@ _COUNT: tuple[_S, ...] = (
     ("count",), ("total",), ("number", "of"), ("cases",), ("persons",), ("people",),
     ("population",), ("households",), ("frequency",), ("freq",), ("sl",),
 )
+# "Số" followed by these is a number *of a thing*, not a count of people.
+_NOT_COUNT = frozenset({"nha", "hieu", "hop", "dong", "quyet", "dinh", "van", "ban", "phong",
+                        "lo", "thua", "to", "seri", "ho", "the", "giay", "bao", "danh",
+                        "dien", "tai", "khoan", "lan", "con", "nam", "thang", "ngay", "tuoi",
+                        "tiet", "buoi", "gio"})
 _SEX_WORDS = frozenset({"nam", "nu", "nữ", "male", "female", "m", "f", "khac", "khác",
                         "other", "trai", "gai", "gái"})
 
@@ -109,6 +116,16 @@ def is_count_header(name: str) -> bool:
     """True when a header says its column counts people or cases (``Số ca mắc``)."""
     tokens = normalise_name(name)
     return any(_contains(tokens, seq) for seq in _COUNT)
+
+
+def is_number_of_header(name: str) -> bool:
+    """True for "Số <noun>" (``Số nhân khẩu``, ``Số thí sinh``) that names no identifier
+    (``Số điện thoại``, ``Số CCCD``, ``Số nhà`` do): a count when its values are large."""
+    tokens = normalise_name(name)
+    if len(tokens) < 2 or tokens[0] not in ("so", "sl", "tong") or tokens[1] in _NOT_COUNT:
+        return False
+    match = detect_name(name)
+    return match is None or match.level == "info"
 
 
 def quasi_identifier_kind(name: str) -> str | None:
@@ -155,20 +172,24 @@ def _is_sex_column(values: Sequence[object]) -> bool:
     return hits / len(seen) >= VALUE_SHARE and len(set(seen) & _SEX_WORDS) >= 2
 
 
-def _is_count_values(values: Sequence[object]) -> bool:
+def _is_count_values(values: Sequence[object], median_at_least: int = 0) -> bool:
     seen = [v for v in values if v is not None and str(v).strip() != ""]
     if not seen:
         return False
-    ok = 0
+    numbers = []
     for v in seen:
         if isinstance(v, bool):
             continue
         if isinstance(v, int):
-            ok += v >= 0
+            if v >= 0:
+                numbers.append(v)
             continue
         text = str(v).strip().replace(".", "").replace(",", "").replace(" ", "")
-        ok += text.isdigit()
-    return ok / len(seen) >= VALUE_SHARE
+        if text.isdigit():
+            numbers.append(int(text))
+    if len(numbers) / len(seen) < VALUE_SHARE:
+        return False
+    return sorted(numbers)[len(numbers) // 2] >= median_at_least if numbers else False
 
 
 @dataclass(frozen=True)
@@ -259,6 +280,8 @@ class MicrodataCheck:
             if declared else []
         self._kinds = {i: quasi_identifier_kind(c) for i, c in enumerate(self.columns)}
         self._counts = [i for i, c in enumerate(self.columns) if is_count_header(c)]
+        self._numbers_of = [i for i, c in enumerate(self.columns)
+                            if i not in self._counts and is_number_of_header(c)]
         self._reason = "count_columns" if has_counts else ""
         self._decided = has_counts
         self._classes: Counter[int] = Counter()
@@ -270,7 +293,8 @@ class MicrodataCheck:
         if self.declared:
             self._reason = "declared"
             return
-        if any(_is_count_values(columns[i]) for i in self._counts):
+        if (any(_is_count_values(columns[i]) for i in self._counts)
+                or any(_is_count_values(columns[i], self.k) for i in self._numbers_of)):
             self._reason = "aggregate"
             return
         for i, kind in self._kinds.items():
