@@ -60,7 +60,7 @@ def test_officer_microdata_refused_then_generalised_published(portal, officer, b
     browser.get(f"{portal.url}/health/{DATASET}/resource/new")
     _choose_file(browser, str(raw))
     _set(browser, "field-name", "Kết quả xét nghiệm (CSV)")
-    _click(browser, "button[name=save][value=go-metadata]")
+    _click(browser, "button[name=save][value=go-dataset-complete]")
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".error-explanation, "
                                                ".error-block")))
     page = browser.page_source
@@ -81,8 +81,8 @@ def test_officer_microdata_refused_then_generalised_published(portal, officer, b
 
     _choose_file(browser, str(safe))
     _set(browser, "field-name", "Kết quả xét nghiệm (CSV)")
-    _click(browser, "button[name=save][value=go-metadata]")
-    wait.until(lambda d: d.current_url.rstrip("/").endswith(f"/health/{DATASET}"))
+    _click(browser, "button[name=save][value=go-dataset-complete]")
+    wait.until(lambda d: "/resource/new" not in d.current_url)
     [resource] = portal.action("package_show", {"id": DATASET})["resources"]
     assert resource["url_type"] == "upload"
     download = requests.get(resource["url"], timeout=60)

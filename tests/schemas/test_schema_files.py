@@ -15,7 +15,8 @@ TYPES = ("population", "land", "enterprise", "health", "education")
 COMMON = ("title", "title_en", "name", "notes", "notes_en", "owner_org", "license_id",
           "tag_string", "source_system", "update_frequency", "temporal_start", "temporal_end",
           "spatial_level", "admin_units", "data_classification", "personal_data",
-          "min_cell_size", "count_columns", "contact_name", "contact_email", "legal_basis")
+          "min_cell_size", "count_columns", "quasi_identifiers", "contact_name", "contact_email",
+          "legal_basis")
 MULTI = {
     "population": {"breakdowns", "population_indicators"},
     "land": {"land_groups", "land_use_codes"},
