@@ -126,7 +126,8 @@ def test_declared_quasi_identifiers_are_used_and_must_exist():
     # nothing found by itself (one kind), declared: checked
     assert not check_rows(header, rows, {"type": "health"}).verdict.refused
     dataset = {"type": "health", "quasi_identifiers": "cot_a, nghe_nghiep"}
-    assert policy_for(dataset, header).quasi_identifiers == ("cot_a", "nghe_nghiep")
+    # resolved by the one resolver of declared columns (header, generated id or label)
+    assert policy_for(dataset, header).quasi_identifiers == ("cot_a", "Nghề nghiệp")
     checked = check_rows(header, rows, dataset)
     assert checked.verdict.refused
     assert checked.verdict.report.microdata.declared
