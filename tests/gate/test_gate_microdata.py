@@ -97,7 +97,8 @@ def test_declared_quasi_identifier_missing_refuses_the_upload(storage, user, dat
 
 def test_datastore_create_and_upsert_of_microdata_refused(storage, user, dataset):
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="bảng", url="https://example.invalid/x")
+                                   name="bảng", url="https://example.invalid/x",
+                                   format="API")  # a page, not fetched
     fields = [{"id": "tuoi", "type": "int"}, {"id": "gioi_tinh", "type": "text"},
               {"id": "ma_xa", "type": "text"}, {"id": "ket_qua", "type": "text"}]
     records = [dict(zip(["tuoi", "gioi_tinh", "ma_xa", "ket_qua"], (r[0], r[1], r[2], r[4])))
