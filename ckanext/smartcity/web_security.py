@@ -77,7 +77,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: ckanext-harvest endpoints that change state: POST (with the CSRF token) only
 HARVEST_STATE_CHANGING = frozenset({
     "harvester.refresh", "harvester.clear", "harvester.delete", "harvester.job_abort",
-    "smartcity_harvest.delete", "smartcity_harvest.job_abort",
+    "smartcity_harvest.delete", "smartcity_harvest.job_abort", "smartcity_harvest.clear",
 })
 
 _POST_ONLY = ("Thao tác này chỉ nhận yêu cầu POST kèm mã CSRF (nút trên trang quản trị "
@@ -184,6 +184,24 @@ def _harvest_delete(id: str) -> Any:  # noqa: A002 - the route argument name
     return utils.delete_view(id)
 
 
+def _harvest_clear(id: str) -> Any:  # noqa: A002
+    """ckanext-harvest's clear, with a refusal (a job still running) flashed as its own
+    bilingual sentence instead of ckanext-harvest's "An error occurred: [<dict>]"."""
+    from ckanext.harvest import utils
+    context = {"user": tk.current_user.name if tk.current_user else None}
+    try:
+        tk.get_action("harvest_source_clear")(context, {"id": id})
+    except tk.ValidationError as err:
+        messages = [m for values in err.error_dict.values()
+                    for m in (values if isinstance(values, list) else [values])]
+        tk.h.flash_error(" ".join(str(m) for m in messages))
+        return tk.h.redirect_to("harvester.admin", id=id)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return utils.clear_view(id)  # its own 404/403 pages
+    tk.h.flash_success(tk._("Harvest source cleared"))
+    return tk.h.redirect_to("harvester.admin", id=id)
+
+
 def _harvest_job_abort(source: str, id: str) -> Any:  # noqa: A002
     from ckanext.harvest import utils
     return utils.job_abort_view(source, id)
@@ -191,5 +209,7 @@ def _harvest_job_abort(source: str, id: str) -> Any:  # noqa: A002
 
 harvest_posts.add_url_rule("/harvest/delete/<id>", view_func=_harvest_delete,
                            endpoint="delete", methods=["POST"])
+harvest_posts.add_url_rule("/harvest/<id>/clear", view_func=_harvest_clear,
+                           endpoint="clear", methods=["POST"])
 harvest_posts.add_url_rule("/harvest/<source>/job/<id>/abort", view_func=_harvest_job_abort,
                            endpoint="job_abort", methods=["POST"])

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import time
 
+from e2e.portal import CSRF
+
 
 def _alive(pid: int) -> bool:
     try:
@@ -29,6 +31,20 @@ def test_clear_and_delete_of_a_busy_source_are_refused(portal):
             assert answer.status_code == 409, (action, answer.status_code, answer.text[:300])
             refusals.append(answer.json()["error"]["id"][0])
         assert all(job["id"] in text and "/" in text for text in refusals), refusals
+        # the source's admin page: no Clear form while the job is unfinished, and the
+        # form's POST (sent anyway, as a stale page would) flashes the refusal as its own
+        # sentence, not ckanext-harvest's "An error occurred: [<dict>]"
+        browser = portal.login()
+        page = browser.get(f"{portal.url}/harvest/admin/{name}", timeout=60)
+        assert page.status_code == 200
+        assert f"/harvest/{source['id']}/clear" not in page.text
+        token = CSRF.search(page.text)
+        assert token, "the admin page carries no CSRF token"
+        answer = browser.post(f"{portal.url}/harvest/{source['id']}/clear", timeout=60,
+                              data={"_csrf_token": token.group(1)})
+        assert answer.status_code == 200, answer.status_code
+        assert "An error occurred" not in answer.text
+        assert job["id"] in answer.text and "cannot be cleared" in answer.text
         status = portal.action("harvest_job_show", {"id": job["id"]})["status"]
         words = {"New": ("đang chờ", "queued"), "Running": ("đang chạy", "running")}
         if status in words:
