@@ -37,7 +37,7 @@ import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
 from ckanext.smartcity.domains import DATASET_TYPES
-from ckanext.smartcity.pipeline.config import upload_limits
+from ckanext.smartcity.pipeline.config import portal_endpoints, upload_limits
 from ckanext.smartcity.privacy.content import check_content
 from ckanext.smartcity.privacy.fetch import FetchError, FetchLimits, fetched, url_name
 from ckanext.smartcity.privacy.gate import (Checked, Verdict, check_file, check_rows,
@@ -168,6 +168,8 @@ def fetch_limits() -> FetchLimits:
         harvest = str(tk.config.get("ckanext.smartcity.harvest.allowed_hosts") or "")
         own = urlsplit(str(tk.config.get("ckan.site_url") or "")).netloc
         hosts = " ".join(part for part in (harvest, own) if part)
+    # a link to the portal's own database, Solr, Redis or SMTP is never fetched
+    hosts = " ".join([hosts, *portal_endpoints(with_site=False)])
     return FetchLimits(
         allowed_hosts=hosts,
         max_bytes=int(tk.config.get("ckanext.smartcity.privacy.fetch_max_bytes")

@@ -91,3 +91,36 @@ def test_upload_of_a_beneficiary_list_is_refused_and_changes_nothing(tmp_path, m
     after = helpers.call_action("package_show", id=dataset["id"])
     assert after["resources"] == [] and after["metadata_modified"] == before["metadata_modified"]
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_datastore")
+def test_datastore_writes_with_names_are_refused_and_change_nothing():
+    dataset = _dataset(factories.Organization())
+    user = {"user": factories.Sysadmin()["name"]}
+    resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
+                                   name="bảng", url="https://example.invalid/x",
+                                   format="API")  # a page, not fetched
+    fields = [{"id": "cot_b", "type": "text"}, {"id": "so_tien", "type": "int"}]
+    names = [{"cot_b": p, "so_tien": 500_000 + i} for i, p in enumerate(PEOPLE)]
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("datastore_create", dict(user), resource_id=resource["id"],
+                            force=True, fields=fields, records=names)
+    text = str(err.value.error_dict)
+    assert "cot_b" in text and "person_name" in text, text
+    _no_value(text)
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("datastore_info", {"ignore_auth": True}, id=resource["id"])
+    # look-alikes (streets named after people) are published; names upserted later are not
+    streets = [{"cot_b": s, "so_tien": 1} for s in
+               ["Nguyễn Văn Linh", "Trần Phú", "Lê Duẩn", "Võ Nguyên Giáp", "Bạch Đằng"] * 4]
+    helpers.call_action("datastore_create", dict(user), resource_id=resource["id"],
+                        force=True, fields=fields, records=streets)
+    feedback = [{"cot_b": t, "so_tien": 0} for t in FEEDBACK]
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("datastore_upsert", dict(user), resource_id=resource["id"],
+                            force=True, method="insert", records=names + feedback)
+    _no_value(str(err.value.error_dict))
+    found = helpers.call_action("datastore_search", {"ignore_auth": True},
+                                resource_id=resource["id"], limit=100)
+    assert found["total"] == 20
+    assert {r["cot_b"] for r in found["records"]} == {s["cot_b"] for s in streets}

@@ -53,6 +53,26 @@ def test_portal_service_is_refused_though_its_host_is_allowed(key, host, listene
     netguard.check_url(f"http://127.0.0.1:{listener().port}/", allowed)  # others pass
 
 
+@pytest.mark.parametrize("key", ["sqlalchemy.url", "solr_url", "ckan.redis.url"])
+@pytest.mark.parametrize("fetch_hosts", ["", "127.0.0.1 localhost"])
+def test_privacy_gate_never_fetches_a_link_to_the_portals_own_services(key, fetch_hosts,
+                                                                        monkeypatch):
+    """A linked table is fetched through the same guard: the portal's own database, Solr
+    and Redis are refused whatever ``privacy.fetch_allowed_hosts`` says (its own web site
+    stays fetchable: uploads are checked from there)."""
+    import ckan.plugins.toolkit as tk
+    from ckanext.smartcity.gate import fetch_limits
+
+    monkeypatch.setitem(tk.config, "ckanext.smartcity.privacy.fetch_allowed_hosts",
+                        fetch_hosts)
+    allowed = fetch_limits().allowed_hosts
+    _, port = _portal_endpoints()[key]
+    with pytest.raises(netguard.Refused, match="portal's own"):
+        netguard.check_url(f"http://127.0.0.1:{port}/x.csv", allowed)
+    site_host, site_port = _portal_endpoints()["ckan.site_url"]
+    netguard.check_url(f"http://{site_host}:{site_port}/x.csv", allowed)
+
+
 def test_portal_databases_are_refused_even_when_a_shared_database_is_allowed():
     host, port = _portal_endpoints()["sqlalchemy.url"]
     import ckan.plugins.toolkit as tk

@@ -38,11 +38,12 @@ def allowed_hosts() -> str:
 _MAINTENANCE_DBS = ("postgres", "template0", "template1")
 
 
-def portal_endpoints() -> list[str]:
+def portal_endpoints(*, with_site: bool = True) -> list[str]:
     """The portal's own services as denied allow-list entries (``!host:port``, and
     ``!host:port/db`` for its databases): the CKAN and DataStore databases (and their
     cluster's maintenance databases), Solr, Redis, the harvest queue, SMTP and the web
-    site (``ckan.site_url``), all read from the CKAN config. Never a harvest target."""
+    site (``ckan.site_url``, unless ``with_site`` is false: the privacy gate fetches the
+    portal's own files), all read from the CKAN config. Never a harvest target."""
     denied: list[str] = []
 
     def add(url: str, default_port: int, databases: bool = False) -> None:
@@ -63,7 +64,7 @@ def portal_endpoints() -> list[str]:
         if _get(key):
             add(_get(key), 5432, databases=True)
     for key, port in (("solr_url", 8983), ("ckan.redis.url", 6379),
-                      ("ckan.site_url", 80), ("smtp.server", 25)):
+                      *((("ckan.site_url", 80),) if with_site else ()), ("smtp.server", 25)):
         if _get(key):
             add(_get(key), 443 if _get(key).startswith("https:") else port)
     if _get("ckan.harvest.mq.hostname"):
