@@ -68,6 +68,11 @@ Khương Đàm Đồng Bạch Hàn Hầu Lạc Lại Mạch Nông Quan Thạch T
 Ninh Phí Cù Cung Bế Lò Lộc Mã Mẫn Nhữ Chế Chung Giang Khưu Kim Lăng Liêu Luyện Nhan Ôn Tất
 Thi Tiền Trình Vòng Hoa Hồng Phương Đường Ngọ Ngụy Quản Sầm Trang Ma Y Lô Đàng Hoàng Phù Lưu"""
 SURNAMES = frozenset(fold(s) for s in _SURNAMES.split())
+#: the surnames as written (lower case, diacritics kept): a value in lower case must start
+#: with one of them exactly, since without capitals the marks are all that is left
+#: (``ổn định`` folds to the name ``Ôn Đinh``)
+_SURNAMES_WRITTEN = frozenset(unicodedata.normalize("NFC", s).lower()
+                              for s in _SURNAMES.split())
 
 # Middle and given-name syllables (common Vietnamese names; folded, so Văn/Van, Thị/Thi alike).
 _SYLLABLES = """Văn Thị Hữu Đức Minh Ngọc Thanh Quốc Công Đình Xuân Thu Bảo Gia Phương Hoài Kim
@@ -174,6 +179,9 @@ def is_person_name(value: str) -> bool:
         return False
     words = s.split()
     if not (all(w[0].isupper() for w in words) or s.islower()):
+        return False
+    if (s.islower() and not s.isascii()
+            and unicodedata.normalize("NFC", words[0]) not in _SURNAMES_WRITTEN):
         return False
     return _is_name_words(words)
 

@@ -17,7 +17,8 @@ from ckan.types import Action, Context, DataDict
 
 from ckanext.smartcity import harvest_sources
 
-__all__ = ["harvest_source_clear", "harvest_source_delete", "package_delete"]
+__all__ = ["harvest_job_create", "harvest_source_clear", "harvest_source_delete",
+           "package_delete"]
 
 BUSY = ("Nguồn thu thập “{name}” đang có công việc {status_vi} (công việc {job}): chưa thể "
         "{what_vi} cho đến khi công việc kết thúc / the harvest source “{name}” has a "
@@ -74,3 +75,20 @@ def package_delete(up_func: Action, context: Context, data_dict: DataDict) -> An
     tk.check_access("package_delete", context, data_dict)
     refuse_if_busy(data_dict.get("id"), "xoá nguồn", "deleted")
     return up_func(context, data_dict)
+
+
+@tk.chained_action
+def harvest_job_create(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """ckanext-harvest's ``harvest_job_create``; a source that already has an unrun job
+    answers 409 with a sentence (ckanext-harvest raises an exception the API turns into
+    a 500).
+
+    :param source_id: the harvest source id
+    """
+    from ckanext.harvest.logic import HarvestJobExists
+    try:
+        return up_func(context, data_dict)
+    except HarvestJobExists:
+        raise tk.ValidationError({"source_id": [
+            "Nguồn này đã có một lượt thu thập chưa chạy xong / this source already has a "
+            "job that has not finished"]}) from None
