@@ -86,9 +86,14 @@ def harvest_job_create(up_func: Action, context: Context, data_dict: DataDict) -
     :param source_id: the harvest source id
     """
     from ckanext.harvest.logic import HarvestJobExists
+
+    class JobExists(HarvestJobExists, tk.ValidationError):
+        """Still a HarvestJobExists for ckanext-harvest's own callers (its scheduler, CLI
+        and refresh view catch that), a 409 for the action API."""
+
     try:
         return up_func(context, data_dict)
     except HarvestJobExists:
-        raise tk.ValidationError({"source_id": [
+        raise JobExists({"source_id": [
             "Nguồn này đã có một lượt thu thập chưa chạy xong / this source already has a "
             "job that has not finished"]}) from None
