@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,21 @@ class Portal:
             return requests.post(url, data=data or {}, files=files, headers=headers,
                                  timeout=120)
         return requests.post(url, json=data or {}, headers=headers, timeout=120)
+
+    def settle_jobs(self, source_id: str, timeout: float = 300) -> None:
+        """Run the source's unfinished harvest jobs (what the scheduler does) until none is
+        New or Running, so a test starts from an idle source whatever earlier tests left."""
+        deadline = time.monotonic() + timeout
+        while True:
+            jobs = self.action("harvest_job_list", {"source_id": source_id})
+            busy = [job["id"] for job in jobs if job["status"] in ("New", "Running")]
+            if not busy:
+                return
+            if time.monotonic() > deadline:
+                raise ActionError(f"jobs {busy} of source {source_id} not finished "
+                                  f"after {timeout:.0f} s")
+            self.action("harvest_jobs_run", {"source_id": source_id})
+            time.sleep(2)
 
     def cli(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
         """``ckan -c <e2e ini> ARGS`` as an operator runs it on the server (not checked)."""

@@ -25,7 +25,8 @@ def test_clear_and_delete_of_a_busy_source_are_refused(portal):
     # (a second create answers 409, never a 500)
     answer = portal.raw_action("harvest_job_create", {"source_id": source["id"]})
     if answer.status_code == 409:
-        assert "chưa chạy xong" in answer.text and "not finished" in answer.text
+        message = " ".join(answer.json()["error"]["source_id"])
+        assert "chưa chạy xong" in message and "not finished" in message, message
         job = portal.action("harvest_source_show_status", {"id": source["id"]})["last_job"]
     else:
         assert answer.status_code == 200, answer.text[:300]
