@@ -1,7 +1,7 @@
 """A departmental web server on a loopback address that serves files the test puts in it.
 
 Tests that link a resource to a table by URL need it: the privacy gate fetches every newly
-linked CSV/XLSX/XLSM (see ckanext/smartcity/gate.py), so the URL must really answer.
+linked CSV/XLSX/XLSM (see ckanext/smartcity/logic/write_checks.py), so the URL must really answer.
 
     with FileServer() as files:                   # 127.0.0.1, a free port
         files.put("co-so.csv", b"ma_xa,so_co_so\\r\\n20194,12\\r\\n")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from department_db import new_department_database
 
-from ckanext.smartcity.privacy import gate
+from ckanext.smartcity.privacy import checkpoint
 from ckanext.smartcity.privacy.command import privacy_scan
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "privacy"
@@ -26,7 +26,7 @@ FILES = sorted({(c["folder"] / c["file"], c["dataset_type"]) for c in CASES})
 @pytest.mark.parametrize("path, dataset_type", FILES,
                          ids=[str(p.relative_to(CORPUS)) for p, _ in FILES])
 def test_privacy_scan_and_the_gate_agree(path: Path, dataset_type: str) -> None:
-    checked = gate.check_file(path, {"type": dataset_type})
+    checked = checkpoint.check_file(path, {"type": dataset_type})
     result = CliRunner().invoke(privacy_scan, [str(path), "--dataset-type", dataset_type])
     assert result.exit_code in (0, 1), result.output
     assert checked.verdict.refused == (result.exit_code == 1), path.name
@@ -56,7 +56,7 @@ def test_numeric_columns_from_postgresql(pg_admin_url: str, case: dict) -> None:
         finally:
             engine.dispose()
     assert any(isinstance(v, Decimal) for v in fetched[0])
-    check = gate.TableCheck(columns, gate.policy_for({"type": case["dataset_type"]}, columns))
+    check = checkpoint.TableCheck(columns, checkpoint.policy_for({"type": case["dataset_type"]}, columns))
     check.scan(fetched)
     verdict, report = check.finish()
     blocked = {f.column for f in verdict.findings}
@@ -64,5 +64,5 @@ def test_numeric_columns_from_postgresql(pg_admin_url: str, case: dict) -> None:
     if case["folder"] == CORPUS:
         assert blocked == {c for c, v in case["expect"].items() if v == "block"}
     else:  # NUMERIC values from PostgreSQL get the verdicts of the same table as text
-        as_text = gate.check_file(case["folder"] / case["file"], case)
+        as_text = checkpoint.check_file(case["folder"] / case["file"], case)
         assert blocked == {f.column for f in as_text.verdict.findings}

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.smartcity.privacy.gate import check_rows
+from ckanext.smartcity.privacy.checkpoint import check_rows
 from ckanext.smartcity.privacy.generalise import plan_generalisation
 
 PLUGINS = "smartcity scheming_datasets scheming_organizations scheming_groups datastore"

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from ckanext.smartcity.privacy import microdata
-from ckanext.smartcity.privacy.gate import check_rows, policy_for
+from ckanext.smartcity.privacy.checkpoint import check_rows, policy_for
 from ckanext.smartcity.privacy.generalise import plan_generalisation
 from ckanext.smartcity.privacy.microdata import MicrodataCheck, quasi_identifier_kind
 from ckanext.smartcity.privacy.policy import PrivacyError

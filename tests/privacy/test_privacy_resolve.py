@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from ckanext.smartcity.harvesters.importer import ImportFailure, Source, prepare
 from ckanext.smartcity.privacy import Policy, PrivacyError
 from ckanext.smartcity.privacy.command import privacy_scan
-from ckanext.smartcity.privacy.gate import POLICY, check_file, check_rows, policy_for
+from ckanext.smartcity.privacy.checkpoint import POLICY, check_file, check_rows, policy_for
 from ckanext.smartcity.privacy.resolve import header_columns, resolve
 from ckanext.smartcity.readers.file import FileReader
 from ckanext.smartcity.uploads.dictionary import columns_spec

@@ -61,7 +61,7 @@ def test_privacy_gate_never_fetches_a_link_to_the_portals_own_services(key, fetc
     and Redis are refused whatever ``privacy.fetch_allowed_hosts`` says (its own web site
     stays fetchable: uploads are checked from there)."""
     import ckan.plugins.toolkit as tk
-    from ckanext.smartcity.gate import fetch_limits
+    from ckanext.smartcity.logic.write_checks import fetch_limits
 
     monkeypatch.setitem(tk.config, "ckanext.smartcity.privacy.fetch_allowed_hosts",
                         fetch_hosts)

@@ -22,7 +22,7 @@ from ckanext.smartcity.pipeline.publish import (PublishError, Table, find_datase
                                                 published_rows, schema_fields,
                                                 stored_value)
 from ckanext.smartcity.privacy import Policy, PrivacyError
-from ckanext.smartcity.privacy.gate import TableCheck
+from ckanext.smartcity.privacy.checkpoint import TableCheck
 from ckanext.smartcity.privacy.microdata import refusal_text
 from ckanext.smartcity.privacy.resolve import resolve_policy
 from ckanext.smartcity.readers.base import Reader, ReaderError

@@ -1,13 +1,13 @@
 """The gate's decision on a file by its content (no CKAN imports).
 
-:func:`check_content` is what the CKAN layer (``ckanext/smartcity/gate.py``) runs on every
+:func:`check_content` is what the CKAN layer (``ckanext/smartcity/logic/write_checks.py``) runs on every
 upload and every newly linked file of a dataset, whatever its name or declared format:
 
 1. larger than ``max_upload_bytes`` → refused;
 2. :func:`~.sniff.sniff` names its kind from its bytes;
 3. a table kind (text, XLSX/XLSM, JSON, GeoJSON properties, XML) is read within the
    :class:`~ckanext.smartcity.readers.limits.Limits` and checked by
-   :func:`~.gate.check_file` — JSON/XML through a CSV of their records
+   :func:`~.checkpoint.check_file` — JSON/XML through a CSV of their records
    (:mod:`.structured`); ``Checked.table`` is the path the table was read from;
 4. PDF and images (the allow-list) are stored unchecked when ``others_allowed``;
 5. anything else — ODS, XLS, other zips, HTML, SVG, binary — is refused.
@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 from ckanext.smartcity.readers.limits import DEFAULT_LIMITS, LimitError, Limits, size
 
-from .gate import UNREADABLE, Checked, Verdict, check_file
+from .checkpoint import UNREADABLE, Checked, Verdict, check_file
 from .sniff import SUFFIX, sniff
 from .structured import to_csv
 

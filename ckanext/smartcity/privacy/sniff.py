@@ -5,7 +5,7 @@ imports).
 checks of our own that do not depend on libmagic's database) and names its kind:
 
 ====================  =====================================================================
-kind                  what the gate does (:func:`~.gate.check_upload`)
+kind                  what the gate does (:func:`~.checkpoint.check_upload`)
 ====================  =====================================================================
 ``csv``               any decodable text (CSV, TSV, ``.txt``, ``.dat`` …): read as a
                       delimited table and checked; text that is no table is refused

@@ -37,7 +37,7 @@ def _as_dict(resource: model.Resource) -> dict[str, Any]:
 
 def after_write(context: Any, pkg_dict: dict[str, Any]) -> None:
     """``after_dataset_create/update``: queue the loads of the new uploads."""
-    from ckanext.smartcity.gate import CHECKED
+    from ckanext.smartcity.logic.write_checks import CHECKED
     if context.get(CHECKED) or not pkg_dict.get("id"):
         return
     package = model.Package.get(pkg_dict["id"])

@@ -9,7 +9,7 @@ the way a harvest loads a departmental table — the same steps, the same code:
    delimiter detected, types inferred, a value that does not fit its column is an error
    naming the line and the column);
 2. :func:`~ckanext.smartcity.harvesters.importer.prepare` runs the privacy gate's table
-   check on every row (the policy of :func:`ckanext.smartcity.privacy.gate.policy_for`:
+   check on every row (the policy of :func:`ckanext.smartcity.privacy.checkpoint.policy_for`:
    the dataset type's k, ``min_cell_size``, ``count_columns`` — small counts suppressed)
    and writes the published CSV;
 3. the DataStore table is built under a temporary name and swapped in
@@ -20,7 +20,7 @@ the way a harvest loads a departmental table — the same steps, the same code:
 
 A refused or failed load (steps 1–3) leaves the previous table untouched; the status
 record (:mod:`.status`) says why, naming the column and the detector or the line, never
-a value. The action-layer gate (``ckanext/smartcity/gate.py``) has already refused files
+a value. The action-layer gate (``ckanext/smartcity/logic/write_checks.py``) has already refused files
 with identifiers before they were stored; this loader checks again with the dataset's
 policy of the moment, as every client of the gate does.
 """
@@ -39,7 +39,7 @@ from ckan.lib import uploader
 
 from ckanext.smartcity.domains import DATASET_TYPES
 from ckanext.smartcity.privacy.files import TableFileError, open_table
-from ckanext.smartcity.privacy.gate import policy_for
+from ckanext.smartcity.privacy.checkpoint import policy_for
 from ckanext.smartcity.uploads import dictionary, status
 
 __all__ = ["READABLE_SUFFIXES", "eligible", "filename_of", "load_upload", "JOB_TIMEOUT_S"]
@@ -68,7 +68,7 @@ def eligible(dataset: dict[str, Any], resource: dict[str, Any]) -> bool:
 
 
 def _context(**extra: Any) -> dict[str, Any]:
-    from ckanext.smartcity.gate import CHECKED
+    from ckanext.smartcity.logic.write_checks import CHECKED
     from ckanext.smartcity.pipeline.publish import PROVENANCE_WRITER
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     # CHECKED: the rows passed the gate here; PROVENANCE_WRITER: the privacy report

@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.logic.action import exposure, gate, purge, sources
+from ckanext.smartcity.logic.action import exposure, gated_writes, purge, sources
 from ckanext.smartcity.logic.action.codelists import smartcity_admin_units
 from ckanext.smartcity.logic.action.explore import smartcity_chart_data, smartcity_map_data
 from ckanext.smartcity.logic.action.harvest import smartcity_harvest_summary
@@ -38,11 +38,11 @@ def get_actions() -> dict[str, Any]:
         # automatic table/map/chart views after every way data arrives (explore/auto_views.py)
         from ckanext.smartcity.explore import auto_views
         actions.update(auto_views.chained_actions())
-    # the privacy gate runs before everything else chained here (logic/action/gate.py)
-    gated = list(gate.__all__) + (gate.DATASTORE_ACTIONS if p.plugin_loaded("datastore")
-                                  else [])
+    # the privacy gate runs before everything else chained here (logic/action/gated_writes.py)
+    gated = list(gated_writes.__all__) + (gated_writes.DATASTORE_ACTIONS
+                                          if p.plugin_loaded("datastore") else [])
     for name in gated:
-        actions[name] = gate.before(getattr(gate, name), actions.get(name))
+        actions[name] = gated_writes.before(getattr(gated_writes, name), actions.get(name))
     if p.plugin_loaded("harvest"):
         actions.update({name: getattr(sources, name) for name in sources.__all__})
         # no clear/delete of a source while its job runs (logic/action/busy_source.py)

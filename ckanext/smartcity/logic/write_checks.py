@@ -1,12 +1,13 @@
-"""The privacy gate inside CKAN: every write of tabular content passes here.
+"""The write checks: the privacy gate wired into CKAN — every write of tabular content
+passes here.
 
-The chained actions of :mod:`ckanext.smartcity.logic.action.gate` call
+The chained actions of :mod:`ckanext.smartcity.logic.action.gated_writes` call
 :func:`check_package_write` (``package_create/update/patch`` — and so
 ``resource_create/update/patch``, which CKAN runs through ``package_update``, including an
 ``id`` + ``upload`` update) and :func:`check_datastore_write` (``datastore_create`` /
 ``datastore_upsert`` records) **before** the action they wrap, so a refused write changes
 nothing: no file in storage, no DataStore row, no metadata. The decision itself is
-:mod:`ckanext.smartcity.privacy.gate` (pure Python), which the harvest importer and the
+:mod:`ckanext.smartcity.privacy.checkpoint` (pure Python), which the harvest importer and the
 background upload loader call too:
 
 * :func:`check_file` ``(path, dataset_dict, filename) -> Checked`` — a file on disk;
@@ -14,7 +15,7 @@ background upload loader call too:
   (``checked.rows`` are the rows with small counts suppressed).
 
 Resources **linked by URL** (no upload) whose format or extension says they are a table
-(:func:`~ckanext.smartcity.privacy.gate.is_table`) are fetched through the network guard
+(:func:`~ckanext.smartcity.privacy.checkpoint.is_table`) are fetched through the network guard
 (:mod:`ckanext.smartcity.privacy.fetch`, bounded by ``ckanext.smartcity.privacy.fetch_*``)
 and checked like an upload when the write adds the URL or changes it (or its format makes it
 a table for the first time); an unchanged URL is not fetched again. A link that cannot be
@@ -40,7 +41,7 @@ from ckanext.smartcity.domains import DATASET_TYPES
 from ckanext.smartcity.pipeline.config import portal_endpoints, upload_limits
 from ckanext.smartcity.privacy.content import check_content
 from ckanext.smartcity.privacy.fetch import FetchError, FetchLimits, fetched, url_name
-from ckanext.smartcity.privacy.gate import (Checked, Verdict, check_file, check_rows,
+from ckanext.smartcity.privacy.checkpoint import (Checked, Verdict, check_file, check_rows,
                                             is_table)
 from ckanext.smartcity.readers.limits import Limits, size
 

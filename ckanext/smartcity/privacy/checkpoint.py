@@ -1,7 +1,8 @@
-"""The privacy gate: one decision, for every path a table takes into the portal.
+"""The checkpoint: the privacy gate's one decision, for every path a table takes into the
+portal.
 
-Pure Python (no CKAN imports). The CKAN side (:mod:`ckanext.smartcity.gate`) calls it from
-the chained actions; the harvest importer and the background upload loader call it
+Pure Python (no CKAN imports). The CKAN side (:mod:`ckanext.smartcity.logic.write_checks`)
+calls it from the gated write actions; the harvest importer and the background upload loader call it
 directly. Public API::
 
     policy = policy_for(dataset_dict, columns)            # k, count columns of the dataset

@@ -1,7 +1,8 @@
-"""The privacy gate chained onto CKAN's write actions (see :mod:`ckanext.smartcity.gate`).
+"""The gated writes: CKAN's write actions chained with the privacy gate in front.
 
-Each checks the caller's authorisation, then runs the gate *before* the action it wraps: a refused write raises
-``ValidationError`` and the wrapped action never runs.
+Each checks the caller's authorisation, then runs the write checks of
+:mod:`ckanext.smartcity.logic.write_checks` *before* the action it wraps: a refused write
+raises ``ValidationError`` and the wrapped action never runs.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import functools
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity import gate
+from ckanext.smartcity.logic import write_checks
 
 # package_patch and resource_create/update/patch all end in package_update: gated there.
 __all__ = ["package_create", "package_update"]
@@ -38,7 +39,7 @@ def package_create(next_action: Any, context: Any, data_dict: dict[str, Any]) ->
     privacy gate."""
     # authorised first: no one learns what the gate finds in a write they may not make
     tk.check_access("package_create", context, data_dict)
-    gate.check_package_write(context, data_dict, creating=True)
+    write_checks.check_package_write(context, data_dict, creating=True)
     return next_action(context, data_dict)
 
 
@@ -47,7 +48,7 @@ def package_update(next_action: Any, context: Any, data_dict: dict[str, Any]) ->
     """``package_update`` (and so ``resource_create/update/patch``) through the gate."""
     # authorised first: no one learns what the gate finds in a write they may not make
     tk.check_access("package_update", context, data_dict)
-    gate.check_package_write(context, data_dict)
+    write_checks.check_package_write(context, data_dict)
     return next_action(context, data_dict)
 
 
@@ -56,7 +57,7 @@ def datastore_create(next_action: Any, context: Any, data_dict: dict[str, Any]) 
     """``datastore_create`` with its records passed through the gate first."""
     # authorised first: no one learns what the gate finds in a write they may not make
     tk.check_access("datastore_create", context, data_dict)
-    gate.check_datastore_write(context, data_dict)
+    write_checks.check_datastore_write(context, data_dict)
     return next_action(context, data_dict)
 
 
@@ -65,5 +66,5 @@ def datastore_upsert(next_action: Any, context: Any, data_dict: dict[str, Any]) 
     """``datastore_upsert`` with its records passed through the gate first."""
     # authorised first: no one learns what the gate finds in a write they may not make
     tk.check_access("datastore_upsert", context, data_dict)
-    gate.check_datastore_write(context, data_dict)
+    write_checks.check_datastore_write(context, data_dict)
     return next_action(context, data_dict)
