@@ -32,7 +32,11 @@ Decisions:
   An allow entry with ``/database`` only allows database URLs naming that database.
 * ``file_roots`` are folders separated by spaces or commas (so a root cannot
   contain a space). A path is accepted when its real path (symlinks followed,
-  ``..`` collapsed) lies inside the real path of a root.
+  ``..`` collapsed) lies inside the real path of a root. A root containing
+  ``{department}`` is a *department's own* root: for a source of department ``D`` it
+  means the folder with ``D`` in that place, and it means nothing for a source of no
+  department. A root without it is shared by every department: a production portal
+  lists only department roots, so one department's source cannot read another's drops.
 """
 from __future__ import annotations
 
@@ -53,7 +57,9 @@ __all__ = [
     "MAX_REDIRECTS",
     "Refused",
     "check_denied",
+    "DEPARTMENT_PLACEHOLDER",
     "check_file_path",
+    "file_roots_of",
     "check_url",
     "parse_allowed_hosts",
     "session",
@@ -291,19 +297,42 @@ def check_url(url: str, allowed_hosts: str, *, schemes: frozenset[str] | None = 
     raise Refused(f"host {shown} is not in the allow-list")
 
 
-def check_file_path(path: str | os.PathLike[str], file_roots: str) -> Path:
-    """Return the real path of ``path`` if it lies inside one of ``file_roots``.
+#: the place of the owning department's name in a ``file_roots`` entry
+DEPARTMENT_PLACEHOLDER = "{department}"
+_DEPARTMENT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 
-    :raises Refused: when no root is configured or the real path escapes every root.
+
+def file_roots_of(file_roots: str, department: str | None) -> list[str]:
+    """The roots a source of ``department`` may read: shared roots, and department roots
+    with its name in place of ``{department}`` (none for no or an odd department name)."""
+    roots = []
+    for entry in _split_entries(file_roots):
+        if DEPARTMENT_PLACEHOLDER not in entry:
+            roots.append(entry)
+        elif department and _DEPARTMENT_NAME.fullmatch(department):
+            roots.append(entry.replace(DEPARTMENT_PLACEHOLDER, department))
+    return roots
+
+
+def check_file_path(path: str | os.PathLike[str], file_roots: str,
+                    department: str | None = None) -> Path:
+    """Return the real path of ``path`` if it lies inside one of the roots that
+    ``file_roots`` gives a source of ``department`` (see :func:`file_roots_of`).
+
+    :raises Refused: when no root applies or the real path escapes every root.
     """
-    roots = _split_entries(file_roots)
-    if not roots:
+    if not _split_entries(file_roots):
         raise Refused("no file roots are configured (ckanext.smartcity.harvest.file_roots)")
+    roots = file_roots_of(file_roots, department)
+    if not roots:
+        raise Refused("no file root is configured for this source's department "
+                      f"({department or 'none'})")
     real = Path(os.path.realpath(os.fspath(path)))
     for root in roots:
         if real.is_relative_to(Path(os.path.realpath(root))):
             return real
-    raise Refused(f"path {os.fspath(path)!r} is outside the configured file roots")
+    whose = f" of department {department}" if department else ""
+    raise Refused(f"path {os.fspath(path)!r} is outside the configured file roots{whose}")
 
 
 class GuardedAdapter(HTTPAdapter):

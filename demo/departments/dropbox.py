@@ -1,4 +1,9 @@
-"""Writing the departments' file drops into the demo drop folder (``.demo/dropbox/``)."""
+"""Writing the departments' file drops into the demo drop folder (``.demo/dropbox/``).
+
+Each department drops into a folder of its own, named after it (``<dropbox>/<department>/``):
+the portal's ``file_roots`` is ``<dropbox>/{department}``, so a source of one department
+cannot read another's drops.
+"""
 from __future__ import annotations
 
 import os
@@ -7,24 +12,32 @@ from pathlib import Path
 
 from . import SEED, education, land
 
-LAND_FILE = "thong_ke_dat_2025.xlsx"
-#: patterns of the files this module owns in the drop folder (stale ones are removed)
-OWNED_PATTERNS = ("thong_ke_dat_*.xlsx", "giao_duc_nam_hoc_*.csv")
+#: the department (organization name) whose folder each kind of drop goes to
+LAND_DEPARTMENT = "so-nong-nghiep-moi-truong"
+EDUCATION_DEPARTMENT = "so-giao-duc-dao-tao"
+LAND_FILE = f"{LAND_DEPARTMENT}/thong_ke_dat_2025.xlsx"
+#: patterns of the files this module owns in the drop folder, relative to it (stale ones
+#: are removed; the flat ones are where an older demo dropped them)
+OWNED_PATTERNS = (f"{LAND_DEPARTMENT}/thong_ke_dat_*.xlsx",
+                  f"{EDUCATION_DEPARTMENT}/giao_duc_nam_hoc_*.csv",
+                  "thong_ke_dat_*.xlsx", "giao_duc_nam_hoc_*.csv")
 #: written files are dated this far back: the portal does not read a drop changed less
 #: than ckanext.smartcity.harvest.file_settle_seconds ago, and the demo harvests at once
 SETTLED_AGE_S = 600
 
 
 def drop_files(seed: int = SEED) -> dict[str, bytes]:
-    """File name → bytes of every file the departments drop."""
+    """Path (``<department>/<file>``, relative to the drop folder) → bytes of every file
+    the departments drop."""
     files = {LAND_FILE: land.workbook_bytes(seed)}
     for year, (name, _encoding) in education.FILES.items():
-        files[name] = education.csv_bytes(year, seed)
+        files[f"{EDUCATION_DEPARTMENT}/{name}"] = education.csv_bytes(year, seed)
     return files
 
 
 def write_dropbox(folder: str | os.PathLike[str], seed: int = SEED) -> dict[str, str]:
-    """Write the drops into ``folder``; returns file name → ``written``/``unchanged``/``removed``.
+    """Write the drops into ``folder``; returns relative path → ``written``/``unchanged``/
+    ``removed``.
 
     Files are replaced atomically and only when their bytes differ, so a re-run leaves
     modification times (and the harvester's change detection) alone. Files matching
@@ -38,7 +51,8 @@ def write_dropbox(folder: str | os.PathLike[str], seed: int = SEED) -> dict[str,
         if path.is_file() and path.read_bytes() == data:
             result[name] = "unchanged"
             continue
-        tmp = target / f".{name}.tmp"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.tmp"
         tmp.write_bytes(data)
         settled = time.time() - SETTLED_AGE_S
         os.utime(tmp, (settled, settled))
@@ -46,7 +60,8 @@ def write_dropbox(folder: str | os.PathLike[str], seed: int = SEED) -> dict[str,
         result[name] = "written"
     for pattern in OWNED_PATTERNS:  # drops of an older seed version would be harvested too
         for stale in sorted(target.glob(pattern)):
-            if stale.name not in result:
+            relative = stale.relative_to(target).as_posix()
+            if relative not in result:
                 stale.unlink()
-                result[stale.name] = "removed"
+                result[relative] = "removed"
     return result

@@ -16,7 +16,7 @@ CODELISTS = Path(__file__).resolve().parents[2] / "schemas" / "codelists"
 
 
 def test_windows_1258_file_decodes_with_vietnamese_diacritics():
-    data = drop_files()["giao_duc_nam_hoc_2025-2026.csv"]
+    data = drop_files()["so-giao-duc-dao-tao/giao_duc_nam_hoc_2025-2026.csv"]
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
     text = data.decode("cp1258")
@@ -32,7 +32,7 @@ def test_windows_1258_file_decodes_with_vietnamese_diacritics():
 
 
 def test_utf8_bom_file():
-    data = drop_files()["giao_duc_nam_hoc_2026-2027.csv"]
+    data = drop_files()["so-giao-duc-dao-tao/giao_duc_nam_hoc_2026-2027.csv"]
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -53,8 +53,8 @@ def test_encode_cp1258_round_trips_all_vietnamese_letters():
 
 
 def test_land_xlsx_opens_with_openpyxl():
-    wb = openpyxl.load_workbook(io.BytesIO(drop_files()["thong_ke_dat_2025.xlsx"]),
-                                read_only=True)
+    workbook = drop_files()["so-nong-nghiep-moi-truong/thong_ke_dat_2025.xlsx"]
+    wb = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)
     assert wb.sheetnames[0] == "Bieu_01"
     rows = list(wb["Bieu_01"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]

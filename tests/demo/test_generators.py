@@ -88,12 +88,16 @@ def test_health_collections_are_deterministic():
 def test_drop_files_are_byte_identical_across_runs(tmp_path: Path):
     first, second = drop_files(), drop_files()
     assert first == second
-    assert set(first) == {"thong_ke_dat_2025.xlsx", "giao_duc_nam_hoc_2025-2026.csv",
-                          "giao_duc_nam_hoc_2026-2027.csv"}
-    (tmp_path / "giao_duc_nam_hoc_2019-2020.csv").write_text("cũ")
+    assert set(first) == {"so-nong-nghiep-moi-truong/thong_ke_dat_2025.xlsx",
+                          "so-giao-duc-dao-tao/giao_duc_nam_hoc_2025-2026.csv",
+                          "so-giao-duc-dao-tao/giao_duc_nam_hoc_2026-2027.csv"}
+    (tmp_path / "so-giao-duc-dao-tao").mkdir()
+    (tmp_path / "so-giao-duc-dao-tao" / "giao_duc_nam_hoc_2019-2020.csv").write_text("cũ")
+    (tmp_path / "giao_duc_nam_hoc_2025-2026.csv").write_text("bản cũ ở thư mục chung")
     (tmp_path / "ghi_chu.txt").write_text("không thuộc demo")
     result = write_dropbox(tmp_path)
-    assert result["giao_duc_nam_hoc_2019-2020.csv"] == "removed"
+    assert result["so-giao-duc-dao-tao/giao_duc_nam_hoc_2019-2020.csv"] == "removed"
+    assert result["giao_duc_nam_hoc_2025-2026.csv"] == "removed"  # the older flat layout
     assert (tmp_path / "ghi_chu.txt").exists()  # files the demo does not own stay
     assert set(write_dropbox(tmp_path).values()) == {"unchanged"}
     for name, data in first.items():

@@ -48,9 +48,11 @@ def test_seed_creates_then_reuses(seeded, db_prefix):
     assert f"{db_prefix}dn_population: reused" in seeded["second"]
     assert f"{db_prefix}dn_enterprise: reused" in seeded["second"]
     assert "generated" not in seeded["second"]  # secrets kept on re-run
-    assert sorted(p.name for p in seeded["dropbox"].iterdir()) == [
-        "giao_duc_nam_hoc_2025-2026.csv", "giao_duc_nam_hoc_2026-2027.csv",
-        "thong_ke_dat_2025.xlsx"]
+    assert sorted(p.relative_to(seeded["dropbox"]).as_posix()
+                  for p in seeded["dropbox"].rglob("*") if p.is_file()) == [
+        "so-giao-duc-dao-tao/giao_duc_nam_hoc_2025-2026.csv",
+        "so-giao-duc-dao-tao/giao_duc_nam_hoc_2026-2027.csv",
+        "so-nong-nghiep-moi-truong/thong_ke_dat_2025.xlsx"]
 
 
 def test_secrets_file(seeded):

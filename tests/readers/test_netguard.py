@@ -134,3 +134,25 @@ def test_file_path_escapes_are_refused(tmp_path: Path) -> None:
             check_file_path(path, str(root))
     with pytest.raises(Refused, match="no file roots"):
         check_file_path(root, "")
+
+
+def test_department_roots_give_each_department_only_its_own_folder(tmp_path):
+    for name in ("so-y-te", "so-tai-chinh"):
+        (tmp_path / name).mkdir()
+    roots = f"{tmp_path}/{{department}}"
+    own = netguard.check_file_path(tmp_path / "so-y-te" / "a.csv", roots, "so-y-te")
+    assert own == tmp_path / "so-y-te" / "a.csv"
+    for path, department in ((tmp_path / "so-tai-chinh" / "a.csv", "so-y-te"),
+                             (tmp_path / "so-y-te" / ".." / "so-tai-chinh", "so-y-te"),
+                             (tmp_path, "so-y-te")):
+        with pytest.raises(netguard.Refused, match="outside the configured file roots of department"):
+            netguard.check_file_path(path, roots, department)
+    for department in (None, "", "../so-tai-chinh", "so-y-te/..", "Sở Y tế"):
+        with pytest.raises(netguard.Refused, match="no file root is configured"):
+            netguard.check_file_path(tmp_path / "so-y-te" / "a.csv", roots, department)
+    # a shared root beside department roots is read by every department
+    (tmp_path / "chung").mkdir()
+    both = f"{roots} {tmp_path / 'chung'}"
+    assert netguard.file_roots_of(both, "so-y-te") == [str(tmp_path / "so-y-te"),
+                                                      str(tmp_path / "chung")]
+    netguard.check_file_path(tmp_path / "chung" / "b.csv", both, "so-tai-chinh")

@@ -128,7 +128,7 @@ class FileReader(Reader):
     def _local(self, pattern: str) -> Path:
         folder_text = unquote(urlsplit(self.url).path)
         try:
-            folder = netguard.check_file_path(folder_text, self.file_roots)
+            folder = netguard.check_file_path(folder_text, self.file_roots, self.department)
         except netguard.Refused as exc:
             raise self.error(f"refused: {exc.reason}") from None
         if not folder.is_dir():
@@ -149,7 +149,8 @@ class FileReader(Reader):
                 f"{SETTLING} (changed {max(age, 0):.0f} s ago; files are read "
                 f"{self.settle_seconds:.0f} s after their last change); nothing changed")
         try:
-            return netguard.check_file_path(folder / newest[1], self.file_roots)
+            return netguard.check_file_path(folder / newest[1], self.file_roots,
+                                            self.department)
         except netguard.Refused as exc:
             raise self.error(f"refused: {exc.reason}") from None
 

@@ -164,7 +164,8 @@ class SqlReader(Reader):
             database = url.database or ":memory:"
             if database != ":memory:":
                 try:
-                    database = str(netguard.check_file_path(database, self.file_roots))
+                    database = str(netguard.check_file_path(database, self.file_roots,
+                                                            self.department))
                 except netguard.Refused as exc:
                     raise self.error(f"refused: {exc.reason}") from None
 

@@ -43,8 +43,9 @@ def _department(context: Context, data_dict: DataDict) -> str | None:
 
 def _refuse_unscoped_secrets(context: Context, data_dict: DataDict) -> None:
     """A smartcity source may name only its department's declared secrets, sent only to
-    their declared host:port, never the portal's own; and never target the portal's own
-    services (see ``readers/secrets.py``, ``netguard``). Other source types pass."""
+    their declared host:port, never the portal's own; never target the portal's own
+    services; and a ``file://`` source lies in its own department's drop folders (see
+    ``readers/secrets.py``, ``netguard``). Other source types pass."""
     import json
 
     from ckanext.smartcity.harvesters.base import make_reader
@@ -61,14 +62,23 @@ def _refuse_unscoped_secrets(context: Context, data_dict: DataDict) -> None:
         raise tk.ValidationError({"url": [
             f"Không được thu thập từ dịch vụ của chính cổng dữ liệu / the portal's own "
             f"services are never a harvest target: {refused.reason}"]}) from None
+    department = _department(context, data_dict)
+    if url.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
+        try:
+            netguard.check_file_path(unquote(urlsplit(url).path), options.file_roots(),
+                                     department)
+        except netguard.Refused as refused:
+            raise tk.ValidationError({"url": [
+                f"Thư mục nằm ngoài thư mục thả tệp của đơn vị / the folder is outside "
+                f"this department's drop folders: {refused.reason}"]}) from None
     try:
         config = json.loads(str(data_dict.get("config") or ""))
     except ValueError:
         return  # the harvester's validate_config reports it
     if not isinstance(config, dict):
         return
-    reader = make_reader(reader_name, url, config,
-                         department=_department(context, data_dict))
+    reader = make_reader(reader_name, url, config, department=department)
     problems = reader.secret_problems()
     if problems:
         raise tk.ValidationError({"config": [
