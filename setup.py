@@ -26,6 +26,7 @@ setup(
         "psutil>=5",
         "gunicorn>=23",
         "pyshacl>=0.30",
+        "prometheus-client>=0.20",  # /metrics (ckanext/smartcity/ops/metrics.py)
     ],
     extras_require={
         "test": ["pytest>=8", "pytest-timeout", "ckanapi", "selenium>=4.20",

@@ -99,6 +99,17 @@ def table(summary: dict[str, Any], rows: int, datasets: int, search_datasets: in
              f"{search['page_p95_ms']} ms",
              f"p50/p99 {page.get('p50_ms')}/{page.get('p99_ms')} ms", "report"),
     ]
+    if "proxy" in search:
+        pr = search["proxy"]
+        lines.append(_row("anonymous throughput through nginx ÷ gunicorn alone "
+                          "[`search.proxy_throughput_ratio`]", search["proxy_throughput_ratio"],
+                          f"nginx {pr['proxy']['requests_per_s']} req/s; gunicorn alone "
+                          f"{pr['gunicorn_alone']['requests_per_s']} req/s ({pr['clients']} "
+                          "clients: home, search page, dataset page, API search, API show)",
+                          "≥ 5"))
+        lines.append(_row("dataset page p95 through nginx [`search.proxy.dataset_page_p95_ms`]",
+                          f"{pr['dataset_page_p95_ms']} ms", "gunicorn alone "
+                          f"{pr['gunicorn_alone']['dataset_page'].get('p95_ms')} ms", "≤ 50 ms"))
     if "reload_read_pause_ms" in ingest:
         lines.append(_row("longest datastore_search pause during a reload "
                           "[`ingest.reload_read_pause_ms`]",
@@ -121,6 +132,10 @@ def main() -> int:
                         f"print(json.dumps(metadata.run({args.datasets})))")
     search = in_child(prelude + "import search; print(json.dumps(search.run("
                       f"{args.search_datasets}, {args.search_requests})))")
+    # anonymous visitors through nginx vs gunicorn alone (bench/proxied.py)
+    search["proxy"] = in_child(prelude + "import proxied; print(json.dumps(proxied.run("
+                               f"{min(args.search_datasets, 2000)}, 3000)))")
+    search["proxy_throughput_ratio"] = search["proxy"]["proxy_throughput_ratio"]
     summary = {
         "ingest": ingest, "privacy": privacy, "metadata": metadata, "search": search,
         "privacy_to_ingest_ratio": round(privacy["rows_per_s"] / ingest["harvest_rows_per_s"], 2),

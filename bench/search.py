@@ -223,9 +223,9 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def _load(port: int, requests: list[tuple[str, str, str, bytes | None]], limit_s: float
-          ) -> tuple[dict[str, list[float]], float, int]:
-    """Send ``requests`` (kind, method, path, body) from CLIENTS threads, keep-alive,
+def _load(port: int, requests: list[tuple[str, str, str, bytes | None]], limit_s: float,
+          clients: int = CLIENTS) -> tuple[dict[str, list[float]], float, int]:
+    """Send ``requests`` (kind, method, path, body) from ``clients`` threads, keep-alive,
     each once, stopping at ``limit_s``; latencies in ms by kind, seconds, errors.
     ``latencies["cache_hit"]`` holds those of the answers the search cache sent."""
     lock = threading.Lock()
@@ -265,7 +265,7 @@ def _load(port: int, requests: list[tuple[str, str, str, bytes | None]], limit_s
                 else:
                     errors += 1
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -282,12 +282,12 @@ def _percentiles(values: list[float]) -> dict[str, float]:
             "p99_ms": round(cuts[98], 1)}
 
 
-def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
-    """Boot CKAN, fill the index, measure both phases; returns the figures."""
+def populate(datasets: int) -> tuple[list[str], float, int]:
+    """An empty portal with REAL_DATASETS harvested datasets and their indexed variants up
+    to ``datasets``: (the real datasets' names, seconds to index the variants, count)."""
     common.boot()
     common.reset_portal()
     import metadata
-    from ckan.plugins import toolkit as tk
     from ckan.tests import helpers
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), metadata.Handler)
@@ -310,7 +310,14 @@ def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
     count = helpers.call_action("package_search", {"ignore_auth": True}, rows=0)["count"]
     if count < datasets:
         raise SystemExit(f"{count} datasets searchable, expected {datasets}")
+    return names, index_s, count
 
+
+def run(datasets: int = 10_000, requests: int = 2000) -> dict[str, Any]:
+    """Boot CKAN, fill the index, measure both phases; returns the figures."""
+    from ckan.plugins import toolkit as tk
+
+    names, index_s, count = populate(datasets)
     mix = queries()
     solr = urllib.parse.urlsplit(tk.config["solr_url"])
     solr_params, profile = _solr_params(mix)

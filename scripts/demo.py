@@ -5,7 +5,9 @@ Steps (each idempotent, so a second `make demo` is quick):
   services (PostgreSQL, Redis, Solr) → .demo/ckan.ini → CKAN database → sysadmin `admin`
   → departments and pillars → synthetic departmental systems → harvest sources
   → gather/fetch consumers + jobs worker + scheduler → harvests → the web app (gunicorn with
-  config/gunicorn.conf.py: config/wsgi.py, 2 workers, as in production) → an uploaded
+  config/gunicorn.conf.py: config/wsgi.py, 2 workers, as in production, on a private
+  loopback port, SMARTCITY_DEMO_WEB_PORT, 5001 if free) behind nginx on :5000 (page cache,
+  rate limits, web assets from disk: scripts/proxy.py, config/nginx/) → an uploaded
   table (demo/upload_example.py), loaded into the DataStore by the jobs worker.
 Every long-running process (gunicorn, consumers, jobs worker, mail sink) is supervised
 (scripts/supervisor.py): restarted on failure with a back-off, at most 5 starts a minute,
@@ -15,6 +17,7 @@ Ctrl-C (or `make stop`) stops every process it started, then the services.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+import proxy  # noqa: E402
 import services  # noqa: E402
 from supervisor import Supervisor  # noqa: E402
 
@@ -166,7 +170,8 @@ def web_argv(port: int) -> list[str]:
 
 
 def wait_for_web(web: subprocess.Popen, timeout: float = 180) -> None:
-    """Until CKAN answers (gunicorn binds the port before its workers have loaded CKAN)."""
+    """Until CKAN answers through nginx (gunicorn binds its port before its workers have
+    loaded CKAN; nginx answers 502 meanwhile)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and web.poll() is None:
         try:
@@ -263,8 +268,12 @@ def main() -> int:
     stop = threading.Event()
     threading.Thread(target=scheduler, args=(env, stop), daemon=True).start()
 
-    web = start_background("web", web_argv(PORT), dict(env, CKAN_INI=str(INI)))
+    web_port = int(os.environ.get("SMARTCITY_DEMO_WEB_PORT") or services.free_port(PORT + 1))
+    web = start_background("web", web_argv(web_port), dict(env, CKAN_INI=str(INI)))
     procs.append(web)
+    shutil.rmtree(STATE / "nginx" / "cache", ignore_errors=True)
+    procs.append(start_background("proxy", proxy.prepare(
+        STATE / "nginx", INI, env, f"127.0.0.1:{PORT}", f"127.0.0.1:{web_port}"), env))
     wait_for_web(web)
     publish_upload(env)
     say(f"ready in {time.monotonic() - started:.0f} s: http://127.0.0.1:{PORT} "

@@ -42,6 +42,11 @@ SYSTEM_PACKAGES = {
     "java": "openjdk-17-jdk-headless",
     "mvn": "maven",
     "/usr/lib/x86_64-linux-gnu/libmagic.so.1": "libmagic1",
+    # the reverse proxy in front of gunicorn (config/nginx/): page cache keyed by the
+    # search cache's write generation, read from Redis by the Lua module
+    "/usr/sbin/nginx": "nginx",
+    "/usr/share/nginx/modules-available/mod-http-lua.conf": "libnginx-mod-http-lua",
+    "/usr/share/lua/5.1/nginx/redis.lua": "lua-nginx-redis",
 }
 # only for the test suite: the browser test and a real MariaDB departmental system
 TEST_PACKAGES = {"/usr/bin/chromium": "chromium", "/usr/bin/chromedriver": "chromium-driver",

@@ -13,6 +13,7 @@ from ckanext.smartcity import (harvest_sources, licenses, quality, search, searc
                                web_security)
 from ckanext.smartcity.uploads import hooks as upload_hooks
 from ckanext.smartcity.logic import action, auth
+from ckanext.smartcity.ops import metrics, page_cache
 
 
 @tk.blanket.blueprints
@@ -39,9 +40,13 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
             config_["licenses_group_url"] = licenses.LICENSES_FILE.as_uri()
 
     # IMiddleware: CSP, CSRF of cookie-authenticated writes, POST-only harvest actions
-    # (web_security.py); anonymous API searches answered from Redis (search_cache.py)
+    # (web_security.py); anonymous API searches answered from Redis (search_cache.py);
+    # the language switch of pages nginx caches (ops/page_cache.py); /metrics and the
+    # request counters (ops/metrics.py: installed first, so its clock starts before any
+    # other hook may answer and it counts the answer they made, a search cache hit too)
     def make_middleware(self, app, config):
-        return search_cache.install(web_security.install(app))
+        return page_cache.install(search_cache.install(web_security.install(
+            metrics.install(app))))
 
     # IFacets (labels and order: search.py)
     def dataset_facets(self, facets_dict, package_type):

@@ -25,7 +25,9 @@ class ActionError(AssertionError):
 class Portal:
     """The e2e portal: gunicorn serving config/wsgi.py on ``url``.
 
-    :ivar url: base URL, e.g. ``http://127.0.0.1:41234`` (no trailing slash)
+    :ivar url: base URL, e.g. ``http://127.0.0.1:41234`` (no trailing slash): gunicorn
+    :ivar proxy_url: the same portal through nginx (config/nginx/: page cache, rate
+        limits, web assets from disk), as `make demo` and production serve it
     :ivar admin: the sysadmin's user name; ``password`` its password (log in through the
         form with `login`), ``token`` one of its API tokens (for `action`)
     :ivar ini: the generated CKAN config (mode 600) for `cli`
@@ -49,6 +51,7 @@ class Portal:
     logs: Path = Path(".")
     mail: Path = Path(".")
     pids: Path = Path(".")
+    proxy_url: str = ""
 
     def session(self) -> requests.Session:
         """A fresh anonymous browser-like HTTP session (its own cookies)."""

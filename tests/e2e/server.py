@@ -14,7 +14,8 @@ Steps: databases → .test/e2e/ckan.ini (rendered from the demo's config/ckan.in
 sysadmin + API token → `ckan smartcity init` → the demo's departmental systems
 (demo/seed.py, demo/run_systems.py, in parallel with the above) → `ckan smartcity sources
 sync harvesters/` → gather/fetch consumers + jobs worker → gunicorn (config/gunicorn.conf.py)
-→ one harvest job per source over the action API, until every job is finished.
+→ nginx in front of it (scripts/proxy.py, config/nginx/; its page cache emptied) → one
+harvest job per source over the action API, until every job is finished.
 """
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ PEOPLE, ENTERPRISES = 6000, 3000
 HARVEST_TIMEOUT_S = 600
 
 sys.path.insert(0, str(REPO / "scripts"))
+import proxy  # noqa: E402  (scripts/proxy.py: nginx in front of gunicorn)
 import services  # noqa: E402  (scripts/services.py: psql, ensure_db, init_ckan_db)
 import supervisor  # noqa: E402  (scripts/supervisor.py: restart on failure)
 
@@ -253,6 +255,14 @@ def running_portal(base_env: dict[str, str]) -> Iterator[Portal]:
         web = procs.start("web", [str(VENV_BIN / "gunicorn"), "-c",
                                   str(REPO / "config" / "gunicorn.conf.py"),
                                   "--bind", f"127.0.0.1:{port}"], web_env)
+        proxy_port = services.free_port()
+        subprocess.run(["rm", "-rf", str(STATE / "nginx" / "cache")], check=True)
+        try:
+            procs.start("proxy", proxy.prepare(STATE / "nginx", ini, env,
+                                               f"127.0.0.1:{proxy_port}", f"127.0.0.1:{port}",
+                                               ckan=VENV_BIN / "ckan"), env)
+        except proxy.ProxyError as err:
+            raise PortalError(str(err)) from err
         env.update(systems.result())
         _run(ckan + ["smartcity", "sources", "sync", str(REPO / "harvesters")], env,
              "ckan smartcity sources sync", setup_log)
@@ -264,7 +274,8 @@ def running_portal(base_env: dict[str, str]) -> Iterator[Portal]:
         _wait_http(url, web, logs / "web.log")
         portal = Portal(url=url, admin=ADMIN, password=password, token=token, ini=ini,
                         env=env, sources=_declared_sources(), logs=logs,
-                        mail=STATE / "mail", pids=STATE / "pids")
+                        mail=STATE / "mail", pids=STATE / "pids",
+                        proxy_url=f"http://127.0.0.1:{proxy_port}")
         try:
             harvest_all(portal)
         except ActionError as err:

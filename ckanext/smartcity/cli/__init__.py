@@ -6,8 +6,10 @@ import click
 # tk.blanket.cli registers exactly these click objects.
 __all__ = ["smartcity"]
 
+from ckanext.smartcity.cli.backup import backup
 from ckanext.smartcity.cli.init import init
 from ckanext.smartcity.cli.privacy import privacy_scan
+from ckanext.smartcity.cli.proxy import proxy
 from ckanext.smartcity.cli.quality import links, quality_refresh, quality_report
 from ckanext.smartcity.cli.sources import sources
 from ckanext.smartcity.explore.cli import views
@@ -27,3 +29,5 @@ smartcity.add_command(quality_report)
 smartcity.add_command(quality_refresh)
 smartcity.add_command(links)
 smartcity.add_command(uploads)
+smartcity.add_command(proxy)
+smartcity.add_command(backup)

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["allowed_hosts", "file_roots", "batch_size", "sources_dir", "datastore_write_url",
            "file_settle_seconds", "lock_timeout_seconds", "notify_enabled", "harvest_timeout_minutes",
-           "secrets_file", "secret_env", "upload_limits", "secret_scopes", "portal_endpoints"]
+           "secrets_file", "secret_env", "upload_limits", "secret_scopes", "portal_endpoints", "proxy_settings",
+           "proxy_trusted", "metrics_token"]
 
 log = logging.getLogger(__name__)
 
@@ -192,3 +193,30 @@ def upload_limits() -> Limits:
     return Limits(**{name: _int(f"ckanext.smartcity.uploads.{name}",
                                 getattr(DEFAULT_LIMITS, name), minimum=1)
                      for name in _LIMIT_FIELDS})
+
+
+_PROXY_INTS = {"page_ttl": 60, "cache_max_mb": 512, "api_rate": 20, "api_burst": 40,
+               "search_rate": 5, "search_burst": 20, "login_rate": 10, "login_burst": 5,
+               "retry_after": 10}
+
+
+def proxy_settings() -> dict[str, int]:
+    """``ckanext.smartcity.proxy.*``: the nginx page cache and rate limits (each a
+    non-negative int; a rate of 0 would refuse everything, so rates are at least 1)."""
+    out = {}
+    for name, default in _PROXY_INTS.items():
+        value = max(0, tk.asint(_get(f"ckanext.smartcity.proxy.{name}", str(default))))
+        out[name] = max(1, value) if name.endswith("_rate") else value
+    return out
+
+
+def proxy_trusted() -> list[str]:
+    """``ckanext.smartcity.proxy.trusted_proxies``: addresses of a TLS terminator in front
+    of nginx whose ``X-Real-IP`` is believed (the rate limits then count the real client)."""
+    return _get("ckanext.smartcity.proxy.trusted_proxies").split()
+
+
+def metrics_token() -> str:
+    """``ckanext.smartcity.metrics.token``: the bearer token that opens ``/metrics`` from
+    elsewhere than loopback (empty: loopback only)."""
+    return _get("ckanext.smartcity.metrics.token")

@@ -1,0 +1,1 @@
+"""Running the portal like production: the nginx proxy's config (proxy.py)."""
