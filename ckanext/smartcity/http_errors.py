@@ -1,7 +1,7 @@
 """Clean 4xx answers where CKAN's views let an exception through as a 500.
 
 * ``/datastore/dump/<id>``: an unknown ``format`` is a 400 naming the allowed ones (csv,
-  tsv, json, xml); an id that is not a resource of the portal (``_table_metadata``, a
+  tsv, json, xml, xlsx — XLSX is answered by downloads.py); an id that is not a resource of the portal (``_table_metadata``, a
   table with no resource) is a 404 before CKAN's view reaches its resource lookup.
 * Any view that lets ``ObjectNotFound``, ``NotAuthorized`` or ``ValidationError`` escape
   (``/dataset/changes_multiple`` with a missing or unknown activity id, for instance)
@@ -16,14 +16,15 @@ from flask import Blueprint, request
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.smartcity.downloads import DUMP_FORMATS, LABEL_LANGS, xlsx_dump
+
 __all__ = ["http_errors"]
 
 http_errors = Blueprint("smartcity_http_errors", __name__)
-DUMP_FORMATS = ("csv", "tsv", "json", "xml")
 
 
 @http_errors.before_app_request
-def check_dump() -> None:
+def check_dump() -> Any:
     """Refuse a DataStore dump CKAN would answer with a 500."""
     if request.endpoint != "datastore.dump":
         return
@@ -32,9 +33,15 @@ def check_dump() -> None:
         tk.abort(400, f"Định dạng “{fmt[:20]}” không được hỗ trợ; hãy dùng một trong "
                       f"{', '.join(DUMP_FORMATS)} / unsupported format “{fmt[:20]}”; "
                       f"allowed: {', '.join(DUMP_FORMATS)}")
+    labels = (request.args.get("labels") or "").lower()
+    if labels and labels not in LABEL_LANGS:
+        tk.abort(400, f"labels: hãy dùng {' hoặc '.join(LABEL_LANGS)} / use "
+                      f"{' or '.join(LABEL_LANGS)}")
     resource_id = (request.view_args or {}).get("resource_id", "")
     if model.Resource.get(resource_id) is None:
         tk.abort(404, "Không tìm thấy bảng dữ liệu / DataStore resource not found")
+    if fmt == "xlsx":  # CKAN has no XLSX writer: downloads.py answers it
+        return xlsx_dump(resource_id)
 
 
 def _message(err: Any) -> str:

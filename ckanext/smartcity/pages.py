@@ -2,25 +2,24 @@
 
 - ``/developers``: the action API, DataStore queries and DCAT endpoints, each with a
   live example built from a real dataset and table of this portal.
-- DataStore CSV/TSV dumps (``/datastore/dump/<id>``, CKAN's own view) are answered with
-  a UTF-8 byte-order mark unless the caller asks ``bom=false`` (Excel reads BOM-less
-  UTF-8 as Windows-1258/1252: mojibake), and are named after the dataset
-  (``<dataset-name>.csv``) instead of the resource id.
+- DataStore dumps (``/datastore/dump/<id>``, CKAN's own view): a BOM on CSV/TSV only,
+  ``labels=vi|en`` headers, XLSX, and the dataset's name as file name (downloads.py).
 
 (The About page is CKAN's ``/about`` with the portal's own ``home/about.html``.)
 """
 from __future__ import annotations
 
-import codecs
-import itertools
 import json
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, request
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.smartcity.downloads import finish_dump
+from ckanext.smartcity.pipeline import config as portal_config
 
 log = logging.getLogger(__name__)
 
@@ -28,41 +27,55 @@ __all__ = ["pages"]
 
 pages = Blueprint("smartcity_pages", __name__)
 
-#: DataStore dump formats that are text a spreadsheet opens.
-_TEXT_DUMPS = {"csv": "csv", "tsv": "tsv"}
-
-
 # ------------------------------------------------------------------ developers
 
 def _api(action: str, **params: Any) -> str:
+    """An action API URL (no language prefix: the API is the same in every language)."""
     query = urlencode({k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
                        for k, v in params.items()})
-    return tk.h.url_for("api.action", ver=3, logic_function=action) + (
+    return tk.h.url_for("api.action", ver=3, logic_function=action, locale="default") + (
         f"?{query}" if query else "")
 
 
+def _with_table(context: Any, dataset: dict[str, Any]) -> tuple[dict | None, list[dict]]:
+    """The dataset's first readable DataStore table (with its first record) and fields."""
+    for resource in dataset.get("resources") or []:
+        if not resource.get("datastore_active"):
+            continue
+        try:
+            info = tk.get_action("datastore_search")(
+                context, {"resource_id": resource["id"], "limit": 1})
+        except Exception:  # a table being replaced right now: try the next one
+            continue
+        fields = [f for f in info.get("fields", []) if not f["id"].startswith("_")]
+        if fields:
+            return dict(resource, first_record=(info.get("records") or [{}])[0]), fields
+    return None, []
+
+
 def _example_table() -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict]]:
-    """A public dataset with a DataStore table, that table, and its fields (or Nones)."""
+    """The pinned example dataset (config), else the first harvested department dataset
+    with a table by name; its table and fields (or Nones)."""
     context: Any = {"user": None}
     try:
+        pinned = tk.get_action("package_show")(
+            dict(context), {"id": portal_config.developers_example_dataset()})
+        table, fields = _with_table(context, pinned)
+        if table:
+            return pinned, table, fields
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        pass
+    try:
         found = tk.get_action("package_search")(
-            context, {"q": "*:*", "rows": 50, "sort": "metadata_modified desc",
-                      "fq": "-dataset_type:harvest"})
+            context, {"q": "*:*", "rows": 50, "sort": "name asc",
+                      "fq": "-dataset_type:harvest +harvest_source_id:[* TO *]"})
     except Exception:  # the page must render even if Solr is down
         log.warning("no datasets for the developers page", exc_info=True)
         return None, None, []
     for dataset in found["results"]:
-        for resource in dataset.get("resources") or []:
-            if not resource.get("datastore_active"):
-                continue
-            try:
-                info = tk.get_action("datastore_search")(
-                    context, {"resource_id": resource["id"], "limit": 1})
-            except Exception:  # a table being replaced right now: try the next one
-                continue
-            fields = [f for f in info.get("fields", []) if not f["id"].startswith("_")]
-            if fields:
-                return dataset, dict(resource, first_record=(info.get("records") or [{}])[0]), fields
+        table, fields = _with_table(context, dataset)
+        if table:
+            return dataset, table, fields
     return (found["results"][0] if found["results"] else None), None, []
 
 
@@ -74,14 +87,15 @@ def developer_examples() -> dict[str, Any]:
     examples["facets"] = _api("package_search", rows=0,
                               **{"facet.field": ["dataset_type", "admin_units", "years"]})
     examples["admin_units"] = _api("smartcity_admin_units", level="commune")
-    examples["catalog_ttl"] = tk.h.url_for("dcat.read_catalog", _format="ttl")
+    examples["catalog_ttl"] = tk.h.url_for("dcat.read_catalog", _format="ttl",
+                                           locale="default")
     if dataset:
         examples["show"] = _api("package_show", id=dataset["name"])
         examples["by_domain"] = _api("package_search", fq=f"dataset_type:{dataset['type']}")
         examples["dataset_rdf"] = tk.h.url_for("dcat.read_dataset", _id=dataset["name"],
-                                               _format="rdf")
+                                               _format="rdf", locale="default")
         examples["dataset_ttl"] = tk.h.url_for("dcat.read_dataset", _id=dataset["name"],
-                                               _format="ttl")
+                                               _format="ttl", locale="default")
     if table:
         rid = table["id"]
         examples["rows"] = _api("datastore_search", resource_id=rid, limit=5)
@@ -96,7 +110,13 @@ def developer_examples() -> dict[str, Any]:
         if tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")):
             examples["sql"] = _api("datastore_search_sql",
                                    sql=f'SELECT * FROM "{rid}" LIMIT 5')
-        examples["dump"] = tk.h.url_for("datastore.dump", resource_id=rid)
+        examples["dump"] = tk.h.url_for("datastore.dump", resource_id=rid, locale="default")
+    # the site's scheme and host: the URLs above already hold its path (and no language)
+    site = urlsplit(tk.config.get("ckan.site_url") or request.host_url)
+    examples["site"] = f"{site.scheme}://{site.netloc}"
+    # CKAN's documentation of the version this portal runs (e.g. 2.12)
+    examples["ckan_docs"] = "https://docs.ckan.org/en/{}/".format(
+        ".".join(tk.h.ckan_version().split(".")[:2]))
     return examples
 
 
@@ -109,35 +129,12 @@ def developers() -> str:
 pages.add_url_rule("/developers", view_func=developers, endpoint="developers")
 
 
-# ---------------------------------------------------------------- CSV dumps
-
-def _dataset_name(resource_id: str) -> str | None:
-    try:
-        resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
-        dataset = tk.get_action("package_show")({"ignore_auth": True},
-                                                {"id": resource["package_id"]})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return None
-    return dataset["name"]
-
-
-def _with_bom(response: Response) -> Response:
-    body = response.response
-    response.response = itertools.chain([codecs.BOM_UTF8], body)  # type: ignore[assignment]
-    return response
-
+# ---------------------------------------------------------------- dumps
 
 @pages.after_app_request
 def excel_friendly_dump(response: Response) -> Response:
-    """UTF-8 BOM by default and ``<dataset-name>.<ext>`` for DataStore text dumps."""
+    """BOM only on CSV/TSV, ``labels=vi|en`` headers, ``<dataset-name>.<ext>`` (downloads.py)."""
     if request.endpoint != "datastore.dump" or response.status_code != 200:
         return response
     fmt = (request.args.get("format") or "csv").lower()
-    resource_id = (request.view_args or {}).get("resource_id", "")
-    name = _dataset_name(resource_id) if resource_id else None
-    if name:
-        ext = fmt if fmt in ("csv", "tsv", "json", "xml") else "csv"
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
-    if fmt in _TEXT_DUMPS and "bom" not in request.args:
-        response = _with_bom(response)
-    return response
+    return finish_dump(response, fmt, (request.view_args or {}).get("resource_id", ""))

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["allowed_hosts", "file_roots", "batch_size", "sources_dir", "datastore_write_url",
            "file_settle_seconds", "lock_timeout_seconds", "notify_enabled", "harvest_timeout_minutes",
-           "secrets_file", "secret_env", "upload_limits", "secret_scopes", "portal_endpoints", "proxy_settings",
-           "proxy_trusted", "metrics_token"]
+           "secrets_file", "secret_env", "upload_limits", "secret_scopes", "portal_endpoints",
+           "proxy_settings", "proxy_trusted", "metrics_token", "developers_example_dataset"]
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,12 @@ def _int(key: str, default: int, minimum: int = 0) -> int:
         return max(minimum, int(_get(key, str(default))))
     except ValueError:
         return default
+
+
+def developers_example_dataset() -> str:
+    """``ckanext.smartcity.developers.example_dataset``: the dataset of /developers' examples."""
+    return _get("ckanext.smartcity.developers.example_dataset",
+                "dan-so-theo-xa-gioi-tinh-nhom-tuoi")
 
 
 def file_settle_seconds() -> int:
