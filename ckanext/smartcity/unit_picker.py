@@ -25,6 +25,10 @@ def smartcity_admin_unit_picker(field: dict[str, Any] | None = None,
         current = next((u for u in units if u.is_current), None)
         label = choice["label"]
         text = label.get(lang) or label.get("vi") if isinstance(label, dict) else str(label)
+        if current is not None:  # a current unit by its current name only (the names
+            # its code had before 01/07/2025 are still found by the search: `words`)
+            text = f"{current.code} — " + (current.name_en if lang == "en"
+                                           else current.full_name_vi)
         words = " ".join({fold(u.full_name_vi) for u in units} | {fold(u.name_en) for u in units})
         options.append({
             "value": choice["value"],

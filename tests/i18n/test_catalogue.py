@@ -40,6 +40,10 @@ def test_compiled_catalogue_matches_its_source():
      "Creative Commons Ghi công (CC BY)"),
     ("Data Dictionary", None, "Từ điển dữ liệu"),
     ("Publish", None, "Công bố"),
+    ("Required field", "Lĩnh vực được yêu cầu", "Trường bắt buộc"),
+    ("The form contains invalid entries:", "Mẫu gồm các đầu vào vô hiệu",
+     "Vui lòng sửa các mục sau:"),
+    ("Embed", "Đã được gắn", "Nhúng"),
 ])
 def test_portal_speaks_the_corrected_vietnamese(app, msgid, wrong, right):
     import flask_babel

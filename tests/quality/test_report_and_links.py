@@ -120,6 +120,7 @@ def test_reachability_follows_the_server_200_then_404_then_silence(build, city, 
     broken = _show("lien-ket")["quality"]
     assert broken["score"] == working["score"] - 80
     assert broken["top_fixes"][0]["indicator"] == "access_url_reachable"
+    assert broken["top_fixes"][0]["fix"]["en"].startswith("Fix access URLs")  # checked: failed
 
     link_server.mode = "slow"
     third = reachability.check_dataset(pkg["id"])[url]

@@ -51,6 +51,10 @@ def test_a_complete_dataset_scores_everything_once_its_links_answer(build, city,
         unchecked, key=lambda n: -MAXIMA[n]))
     assert quality["dimensions"]["accessibility"] == {"score": 20, "max": 100}
     assert quality["top_fixes"][0]["fix"]["vi"] and quality["top_fixes"][0]["fix"]["en"]
+    # never checked reads "not checked yet", not as a failed check (issue 22)
+    for fix in quality["top_fixes"]:
+        assert fix["fix"]["vi"].startswith("Chưa kiểm tra"), fix
+        assert fix["fix"]["en"].startswith("Not checked yet"), fix
 
     reachability.check_dataset(pkg["id"])
     checked = _show("day-du")["quality"]

@@ -24,6 +24,7 @@ from ckan.lib.navl.dictization_functions import Invalid, missing
 
 from ckanext.smartcity import codelists
 from ckanext.smartcity.privacy.record import PrivacyReport
+from ckanext.smartcity.slugs import vi_slug
 
 __all__ = [
     "smartcity_choice",
@@ -39,6 +40,7 @@ __all__ = [
     "smartcity_json_object",
     "smartcity_dataset_rules",
     "smartcity_keep_provenance",
+    "smartcity_name_from_title",
 ]
 
 _MESSAGES_FILE = os.path.join(codelists.CODELIST_DIR, os.pardir, "messages.yaml")
@@ -137,6 +139,7 @@ def _multi_validator(
     allowed: list[str],
     reject: Callable[[Any], str],
     keep_allowed_order: bool,
+    required_message: str = "select_one",
 ) -> Callable[..., None]:
     allowed_set = set(allowed)
 
@@ -155,7 +158,7 @@ def _multi_validator(
         if bad:
             return
         if field.get("required") and not values:
-            errors[key].append(message("select_one"))
+            errors[key].append(message(required_message))
             return
         if keep_allowed_order:
             chosen = set(values)
@@ -183,8 +186,8 @@ def smartcity_admin_units(field: dict[str, Any], schema: dict[str, Any]) -> Call
     """
     allowed = list(dict.fromkeys(u.code for u in codelists.admin_units()))
     return _multi_validator(
-        field, allowed, lambda v: message("unknown_admin_unit", value=v), False
-    )
+        field, allowed, lambda v: message("unknown_admin_unit", value=v), False,
+        "select_admin_units")
 
 
 def smartcity_date(value: Any) -> Any:
@@ -377,3 +380,11 @@ def smartcity_keep_provenance(key: tuple[Any, ...], data: dict[Any, Any],
     package = context.get("package")
     stored = (package.extras or {}).get(key[-1]) if package is not None else None
     data[key] = missing if stored in (None, "") else stored
+
+
+def smartcity_name_from_title(key: tuple[Any, ...], data: dict[Any, Any],
+                              errors: dict[Any, list[str]], context: Any) -> None:
+    """An empty URL name is made from the title, marks dropped (slugs.vi_slug): the same
+    name the form's preview shows (public/smartcity/slug.js), also without JavaScript."""
+    if _is_empty(data.get(key)) and not _is_empty(data.get(("title",))):
+        data[key] = vi_slug(str(data[("title",)]))

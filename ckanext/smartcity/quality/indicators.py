@@ -135,6 +135,9 @@ DISTRIBUTION_INDICATORS: tuple[str, ...] = (
     "format_vocabulary", "non_proprietary", "machine_readable", "rights", "byte_size")
 NO_DISTRIBUTION_FIX = ("Thêm tài nguyên: tải tệp dữ liệu lên hoặc cho đường dẫn đến dữ liệu.",
                        "Add a resource: upload the data file or link to the data.")
+#: a link indicator before the first link check of the dataset (not an error yet)
+NOT_CHECKED_FIX = ("Chưa kiểm tra: lần kiểm tra liên kết định kỳ đầu tiên chưa chạy.",
+                   "Not checked yet: the first periodic link check has not run.")
 
 CITY_FIXES: dict[str, tuple[str, str]] = {
     "timeliness": ("Cập nhật dữ liệu theo đúng tần suất đã khai báo.",
@@ -212,6 +215,12 @@ def score(pkg: dict[str, Any], facts: Facts) -> QualityReport:
     if not dists:
         for name in DISTRIBUTION_INDICATORS:
             indicators[name].fix_vi, indicators[name].fix_en = NO_DISTRIBUTION_FIX
+    unchecked = {
+        "access_url_reachable": [d.access for d in dists],
+        "download_url_reachable": [d.download for d in dists if d.download_url]}
+    for name, statuses in unchecked.items():
+        if statuses and all(status is None for status in statuses):
+            indicators[name].fix_vi, indicators[name].fix_en = NOT_CHECKED_FIX
     if facts.dcat_violations:
         indicators["dcat_ap_compliant"].fix_en += f" ({facts.dcat_violations} violations)"
         indicators["dcat_ap_compliant"].fix_vi += f" ({facts.dcat_violations} lỗi)"
