@@ -17,6 +17,9 @@ from ckanext.smartcity.citation import (  # noqa: F401 (registered helpers)
     smartcity_citation,
     smartcity_coverage,
 )
+from ckanext.smartcity.dates import render_datetime  # noqa: F401 (registered helper)
+from ckanext.smartcity.admin_pages import (  # noqa: F401 (registered helpers)
+    smartcity_last_job, smartcity_pretty_config, smartcity_source_form)
 from ckanext.smartcity.facet_helpers import (  # noqa: F401 (registered helpers)
     get_facet_items_dict,
     smartcity_facet_title,
@@ -72,6 +75,12 @@ __all__ = [
     "smartcity_citation",
     "smartcity_coverage",
     "smartcity_admin_unit_picker",
+    # ckanext-harvest's admin pages (owned by admin_pages.py)
+    "smartcity_source_form",
+    "smartcity_pretty_config",
+    "smartcity_last_job",
+    # dates as dd/mm/yyyy in Asia/Ho_Chi_Minh (owned by dates.py)
+    "render_datetime",
     # the search sidebar (owned by facet_helpers.py)
     "get_facet_items_dict",
     "smartcity_facet_title",

@@ -15,7 +15,7 @@ from ckanext.smartcity.codelists import find_admin_units, parse_date
 from ckanext.smartcity.domains import DATASET_TYPES, DOMAIN_LABELS
 
 __all__ = ["current_lang", "pick", "label_text", "domain_label", "choice_label",
-           "admin_unit_name", "value_label"]
+           "admin_unit_name", "value_label", "HARVEST_FREQUENCIES", "source_type_label"]
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,32 @@ def admin_unit_name(code: Any, at: Any = None, lang: str | None = None) -> str:
     return unit.name_en if lang == "en" else unit.full_name_vi
 
 
+#: ckanext-harvest's source frequencies (its UPDATE_FREQUENCIES), as the pages name them
+HARVEST_FREQUENCIES: dict[str, tuple[str, str]] = {
+    "MANUAL": ("Thủ công", "Manual"),
+    "MONTHLY": ("Hằng tháng", "Monthly"),
+    "WEEKLY": ("Hằng tuần", "Weekly"),
+    "BIWEEKLY": ("Hai tuần một lần", "Every two weeks"),
+    "DAILY": ("Hằng ngày", "Daily"),
+    "ALWAYS": ("Liên tục", "Always"),
+}
+
+
+def source_type_label(value: str, lang: str | None = None) -> str:
+    """A harvester's title (``smartcity_api`` → ``API REST/JSON của sở, ngành``) in
+    ``lang``: the smartcity harvesters' titles are ``"vi / en"``."""
+    try:
+        import ckan.plugins.toolkit as tk
+        infos = tk.get_action("harvesters_info_show")({"ignore_auth": True}, {})
+    except Exception:  # ckanext-harvest not loaded
+        return value
+    for info in infos:
+        if info.get("name") == value:
+            vi, _, en = str(info.get("title") or value).partition(" / ")
+            return (en or vi) if (lang or current_lang()) == "en" else vi
+    return value
+
+
 def value_label(field: str, value: str, lang: str | None = None,
                 choice_fields: Collection[str] = ()) -> str | None:
     """Readable name of one facet value, or None to keep CKAN's own (``choice_fields``: the
@@ -122,4 +148,8 @@ def value_label(field: str, value: str, lang: str | None = None,
         return admin_unit_name(value, lang=lang)
     if field == "update_frequency" or field in choice_fields:
         return choice_label(field, value, lang=lang)
+    if field == "frequency" and value in HARVEST_FREQUENCIES:
+        return pick(HARVEST_FREQUENCIES[value], lang)
+    if field == "source_type":
+        return source_type_label(value, lang)
     return None

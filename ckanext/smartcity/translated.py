@@ -11,6 +11,7 @@ dictionary.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
@@ -33,11 +34,19 @@ def smartcity_translated(data: dict[str, Any] | None, field: str,
     return data.get(field, "")
 
 
+#: a harvested table's description before issue 22 ("930 rows / dòng"): one language a page
+_ROWS_BOTH = re.compile(r"^\s*([\d.,]+) rows / dòng\s*$")
+
+
 @tk.chained_helper
 def get_translated(next_helper: Callable[..., Any], data_dict: dict[str, Any],
                    field: str) -> Any:
     """CKAN's ``<field>_translated`` first, then our ``<field>_en``, then `field`."""
     value = next_helper(data_dict, field)
+    both = _ROWS_BOTH.match(value) if isinstance(value, str) else None
+    if both:
+        return f"{both.group(1)} rows" if search.current_lang() == "en" \
+            else f"{both.group(1)} dòng"
     if search.current_lang() == "en" and isinstance(data_dict, dict) \
             and not (data_dict.get(f"{field}_translated") or {}).get("en"):
         return smartcity_translated(data_dict, field, "en") or value

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, redirect
 
 import ckan.plugins.toolkit as tk
 
@@ -18,8 +18,11 @@ from ckanext.smartcity.web_security import harvest_posts  # POST-only harvest ac
 # tk.blanket.blueprints registers what __all__ names: the blueprints only
 __all__ = ["report", "pages", "dcat", "quality", "harvest_posts", "http_errors"]
 
-#: the department harvest report page (one definition: the mail links to it too)
-REPORT_PATH = "/department/{id}/harvest-report"
+#: the department harvest report page (one definition: the mail links to it too), beside
+#: the department's other pages (/organization/<id>, /organization/<id>/quality)
+REPORT_PATH = "/organization/{id}/harvest-report"
+#: where it was until issue 22 (links in mails already sent): a permanent redirect
+OLD_REPORT_PATH = "/department/{id}/harvest-report"
 
 report = Blueprint("smartcity_report", __name__)
 
@@ -44,4 +47,13 @@ def department_report(id: str) -> Any:  # noqa: A002 - CKAN's route argument nam
 
 report.add_url_rule(REPORT_PATH.format(id="<id>"), view_func=department_report,
                     endpoint="department_report")
+
+
+def old_department_report(id: str) -> Any:  # noqa: A002 - CKAN's route argument name
+    """The report's former address: moved permanently to :data:`REPORT_PATH`."""
+    return redirect(tk.h.url_for("smartcity_report.department_report", id=id), code=301)
+
+
+report.add_url_rule(OLD_REPORT_PATH.format(id="<id>"), view_func=old_department_report,
+                    endpoint="old_department_report")
 

@@ -122,7 +122,7 @@ def test_report_page_in_vietnamese_with_english(app, sysadmin, org, department, 
     source = _source(sysadmin, org, department)
     run_job(source["id"])
     token = factories.APIToken(user=people["editor"]["name"])["token"]
-    page = app.get(f"/department/{org['name']}/harvest-report",
+    page = app.get(f"/organization/{org['name']}/harvest-report",
                    headers={"Authorization": token})
     assert page.status_code == 200
     body = page.get_data(as_text=True)
@@ -131,13 +131,17 @@ def test_report_page_in_vietnamese_with_english(app, sysadmin, org, department, 
     assert "ho_ten" in body and "bang-mat" in body
     assert not any(value in body for value in VALUES)
     org_page = app.get(f"/organization/{org['name']}", headers={"Authorization": token})
-    assert f"/department/{org['name']}/harvest-report" in org_page.get_data(as_text=True)
+    assert f"/organization/{org['name']}/harvest-report" in org_page.get_data(as_text=True)
     harvest_list = app.get("/harvest/", headers={"Authorization": token})
-    assert f"/department/{org['name']}/harvest-report" in harvest_list.get_data(as_text=True)
+    assert f"/organization/{org['name']}/harvest-report" in harvest_list.get_data(as_text=True)
     outsider = factories.APIToken(user=people["outsider"]["name"])["token"]
-    assert app.get(f"/department/{org['name']}/harvest-report",
+    assert app.get(f"/organization/{org['name']}/harvest-report",
                    headers={"Authorization": outsider}).status_code == 403
-    assert app.get(f"/department/{org['name']}/harvest-report").status_code == 403
+    assert app.get(f"/organization/{org['name']}/harvest-report").status_code == 403
+    # one URL scheme for a department's pages: the former address redirects (old mails)
+    moved = app.get(f"/department/{org['name']}/harvest-report", follow_redirects=False)
+    assert moved.status_code == 301
+    assert moved.headers["Location"].endswith(f"/organization/{org['name']}/harvest-report")
 
 
 def test_refusal_mails_admins_and_notify_once_a_day(sysadmin, org, department, people,
@@ -152,7 +156,7 @@ def test_refusal_mails_admins_and_notify_once_a_day(sysadmin, org, department, p
     assert "bị từ chối" in mail["Subject"] and "refused" in mail["Subject"]
     assert body.index("Kính gửi") < body.index("English") < body.index("Dear")
     for needle in ("CSDL Sở Y tế", "benh-nhan", "«ho_ten»", "name:", "bang-mat",
-                   f"/department/{org['name']}/harvest-report"):
+                   f"/organization/{org['name']}/harvest-report"):
         assert needle in body, needle
     raw = b"".join(f.read_bytes() for f in sink.folder.glob("*.eml")).decode("utf-8", "replace")
     for text in (body, raw, mail["Subject"]):

@@ -227,7 +227,9 @@ def _upload(table: Table) -> FileStorage:
 def _resource(table: Table, title: str) -> dict[str, Any]:
     return {"name": title, "format": "CSV", "mimetype": "text/csv",
             "hash": f"sha256:{table.sha256}", ROWS_RESOURCE_KEY: "true",
-            "description": f"{table.rows} rows / dòng"}
+            # one language per page (translated.get_translated shows ``_en`` on /en/)
+            "description": f"{table.rows:,} dòng".replace(",", "."),
+            "description_en": f"{table.rows:,} rows"}
 
 
 def _rows_resource(dataset: dict[str, Any]) -> dict[str, Any] | None:
