@@ -81,6 +81,14 @@ def _search_params() -> dict[str, Any]:
     return params
 
 
+def _count_arg(name: str) -> int:
+    """A non-negative integer argument (0 when absent); a 400 naming it otherwise."""
+    text = request.args.get(name) or "0"
+    if not text.isdigit():
+        tk.abort(400, f"{name}: cần một số nguyên không âm / a non-negative integer")
+    return int(text)
+
+
 def _fields(resource_id: str) -> list[dict[str, Any]]:
     info = tk.get_action("datastore_search")(
         _context(), {"resource_id": resource_id, "limit": 0, "include_total": False})
@@ -89,8 +97,7 @@ def _fields(resource_id: str) -> list[dict[str, Any]]:
 
 def _rows(resource_id: str, params: dict[str, Any], ids: list[str]) -> Iterator[list[Any]]:
     search = tk.get_action("datastore_search")
-    limit = tk.asint(request.args.get("limit") or 0) or None
-    offset = tk.asint(request.args.get("offset") or 0)
+    limit, offset = _count_arg("limit") or None, _count_arg("offset")
     sent = 0
     while limit is None or sent < limit:
         page = _PAGE if limit is None else min(_PAGE, limit - sent)

@@ -111,6 +111,8 @@ def developer_examples() -> dict[str, Any]:
             examples["sql"] = _api("datastore_search_sql",
                                    sql=f'SELECT * FROM "{rid}" LIMIT 5')
         examples["dump"] = tk.h.url_for("datastore.dump", resource_id=rid, locale="default")
+        examples["dump_xlsx"] = tk.h.url_for("datastore.dump", resource_id=rid, format="xlsx",
+                                             labels="vi", locale="default")
     # the site's scheme and host: the URLs above already hold its path (and no language)
     site = urlsplit(tk.config.get("ckan.site_url") or request.host_url)
     examples["site"] = f"{site.scheme}://{site.netloc}"

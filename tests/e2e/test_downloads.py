@@ -108,3 +108,24 @@ def test_developers_page_urls_work_in_both_languages(portal):
         docs = set(re.findall(r'href="(https://docs\.ckan\.org/en/[^"]+)"', page.text))
         assert len(docs) >= 2
         assert {d.split("/")[4] for d in docs} == {"2.12"}, docs
+
+
+def test_datatables_search_box_clear_icon_is_served(portal, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    package, resource, _ = _table(portal)
+    views = portal.action("resource_view_list", {"id": resource["id"]}, token=None)
+    [view] = [v for v in views if v["view_type"] == "datatables_view"][:1]
+    browser.get(f"{portal.url}/dataset/{package['name']}/resource/{resource['id']}"
+                f"/view/{view['id']}")
+    box = WebDriverWait(browser, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, 'input[type="search"]'))[0]
+    box.send_keys("Hải")
+    image = browser.execute_script(
+        "return getComputedStyle(arguments[0], '::-webkit-search-cancel-button')"
+        ".backgroundImage;", box)
+    url = re.search(r'url\("?([^")]+)"?\)', image)
+    assert url, image
+    assert "times-circle-solid" not in url.group(1)
+    assert requests.get(url.group(1), timeout=60).status_code == 200, url.group(1)

@@ -65,6 +65,8 @@ def _admin_page(portal, path):
 def test_dataset_form_reads_right_in_vietnamese(portal):
     form = _admin_page(portal, "/health/new")
     assert "Trường bắt buộc" in form and "Lĩnh vực được yêu cầu" not in form
+    crumbs = re.search(r'<ol class="breadcrumb">(.*?)</ol>', form, re.S)
+    assert crumbs and ">Y tế<" in crumbs.group(1) and ">Health<" not in crumbs.group(1)
     # update frequency: nothing chosen for the officer (no misleading "Hằng ngày")
     select = re.search(r'<select[^>]*id="field-update_frequency".*?</select>', form, re.S)
     assert select, "no update frequency field"
