@@ -65,17 +65,20 @@ def _example_table() -> tuple[dict[str, Any] | None, dict[str, Any] | None, list
             return pinned, table, fields
     except (tk.ObjectNotFound, tk.NotAuthorized):
         pass
-    try:
-        found = tk.get_action("package_search")(
-            context, {"q": "*:*", "rows": 50, "sort": "name asc",
-                      "fq": "-dataset_type:harvest +harvest_source_id:[* TO *]"})
-    except Exception:  # the page must render even if Solr is down
-        log.warning("no datasets for the developers page", exc_info=True)
-        return None, None, []
-    for dataset in found["results"]:
-        table, fields = _with_table(context, dataset)
-        if table:
-            return dataset, table, fields
+    found: dict[str, Any] = {"results": []}
+    # harvested department datasets first, then any public one; by name, never "newest"
+    for fq in ("+harvest_source_id:[* TO *]", ""):
+        try:
+            found = tk.get_action("package_search")(
+                context, {"q": "*:*", "rows": 50, "sort": "name asc",
+                          "fq": f"-dataset_type:harvest {fq}".strip()})
+        except Exception:  # the page must render even if Solr is down
+            log.warning("no datasets for the developers page", exc_info=True)
+            return None, None, []
+        for dataset in found["results"]:
+            table, fields = _with_table(context, dataset)
+            if table:
+                return dataset, table, fields
     return (found["results"][0] if found["results"] else None), None, []
 
 

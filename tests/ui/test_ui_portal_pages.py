@@ -53,6 +53,8 @@ def test_about_page_in_both_languages(app):
 
 
 @pytest.mark.usefixtures("with_plugins")
+@pytest.mark.ckan_config("ckanext.smartcity.developers.example_dataset",
+                         "co-so-y-te-toan-thanh-pho")
 def test_developers_page_examples_are_live(app, portal):
     body = app.get("/developers").get_data(as_text=True)
     assert f'data-example-table="{portal["resource"]["id"]}"' in body
@@ -72,6 +74,14 @@ def test_developers_page_examples_are_live(app, portal):
     assert [r["ma_xa"] for r in rows["records"]] == ["20194"]
     assert app.get(examples["dataset_rdf"]).status_code == 200
     assert "Developers" in app.get("/en/developers").get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("with_plugins")
+@pytest.mark.ckan_config("ckanext.smartcity.developers.example_dataset", "khong-co-bo-nay")
+def test_developers_example_without_the_pinned_dataset_is_the_first_by_name(app, portal):
+    body = app.get("/developers").get_data(as_text=True)  # no harvested one here either
+    assert 'data-example-dataset="co-so-y-te-toan-thanh-pho"' in body
+    assert f'data-example-table="{portal["resource"]["id"]}"' in body
 
 
 @pytest.mark.usefixtures("with_plugins")
