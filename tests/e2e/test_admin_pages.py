@@ -48,7 +48,8 @@ def test_job_list_counts_in_words_and_local_times(portal):
     page = _get(session, portal, f"/harvest/{SOURCE}/job")
     shown = re.sub(r"<[^>]+>", " ", page)  # the text, not the attributes' codes
     assert "không đổi" in shown and "not modified" not in shown
-    job = portal.action("harvest_source_show_status", {"id": SOURCE})["last_job"]
+    source_id = portal.action("harvest_source_show", {"id": SOURCE})["id"]
+    job = portal.action("harvest_source_show_status", {"id": source_id})["last_job"]
     started = dt.datetime.fromisoformat(job["gather_started"]).replace(
         tzinfo=dt.timezone.utc).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert started.strftime("%H:%M %d/%m/%Y") in page
