@@ -30,7 +30,8 @@ setup(
     ],
     extras_require={
         "test": ["pytest>=8", "pytest-timeout", "ckanapi", "selenium>=4.20",
-                 "aiosmtpd>=1.4"],  # the local SMTP sink (demo and tests)
+                 "aiosmtpd>=1.4",  # the local SMTP sink (demo and tests)
+                 "frictionless>=5.18"],  # a peer's validator of our data packages
         # departmental MySQL/MariaDB systems (smartcity_sql)
         "mysql": ["PyMySQL>=1.1"],
         # scripts/build_boundaries.py simplifies the commune boundaries (and its test)

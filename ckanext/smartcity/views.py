@@ -12,11 +12,13 @@ from ckanext.smartcity.pages import pages  # /developers and DataStore dumps (pa
 from ckanext.smartcity.http_errors import http_errors  # 4xx, not 500 (http_errors.py)
 
 from ckanext.smartcity.dcat.views import dcat  # type-named DCAT URLs
+from ckanext.smartcity.datapackage.views import datapackage  # Frictionless Data Packages
 from ckanext.smartcity.quality.views import quality  # department and city quality pages
 from ckanext.smartcity.web_security import harvest_posts  # POST-only harvest actions
 
 # tk.blanket.blueprints registers what __all__ names: the blueprints only
-__all__ = ["report", "pages", "dcat", "quality", "harvest_posts", "http_errors"]
+__all__ = ["report", "pages", "dcat", "quality", "harvest_posts", "http_errors",
+           "datapackage"]
 
 #: the department harvest report page (one definition: the mail links to it too), beside
 #: the department's other pages (/organization/<id>, /organization/<id>/quality)
