@@ -12,7 +12,8 @@ setup(
         "ckanext.smartcity": [
             "config_declaration.yaml",
             "schemas/*.yaml", "schemas/*.json", "schemas/codelists/*",
-            "codelists/*", "privacy/data/*", "licenses/*.json", "dcat/shapes/*.ttl",
+            "reference/codelists/*", "privacy/data/*", "reference/licenses/*.json",
+            "dcat/shapes/*.ttl",
             "templates/**/*", "public/**/*", "i18n/**/*",
             "explore/templates/**/*", "explore/public/**/*", "explore/assets/**/*",
         ],

@@ -11,7 +11,7 @@ results come from the index alone, so these answer ``package_search`` like real 
 
 The portal phase runs twice: as configured (anonymous API searches answered from the
 search cache when the same query was answered since the last index change,
-ckanext/smartcity/search_cache.py) and with the cache off (``uncached``); on the
+ckanext/smartcity/search/cache.py) and with the cache off (``uncached``); on the
 configured portal the same searches are then sent again without the dataset pages
 (``search_only``, context: what the pages' share of the two workers costs the searches).
 
@@ -140,7 +140,7 @@ def _solr_params(mix: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[
     ``before_dataset_search``/``after_dataset_search`` (facet labelling)."""
     import pysolr
     from ckan.tests import helpers
-    from ckanext.smartcity import search as plugin_search
+    from ckanext.smartcity.search import index as plugin_search
 
     sent: list[dict[str, Any]] = []
     spent: dict[str, float] = {}
@@ -232,7 +232,7 @@ def _load(port: int, requests: list[tuple[str, str, str, bytes | None]], limit_s
     position = 0
     latencies: dict[str, list[float]] = {}
     errors = 0
-    from ckanext.smartcity.search_cache import HEADER
+    from ckanext.smartcity.search.cache import HEADER
     deadline = time.monotonic() + limit_s
 
     def client() -> None:

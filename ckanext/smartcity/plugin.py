@@ -1,7 +1,7 @@
 """The `smartcity` plugin: schemas wiring, actions, CLI, helpers and templates.
 
-Kept thin on purpose: the work lives in the modules named below; this class
-only tells CKAN where to find them.
+Kept thin on purpose: the work lives in the rooms named below (docs/ARCHITECTURE.md);
+this class only tells CKAN where to find them.
 """
 from __future__ import annotations
 
@@ -9,19 +9,24 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcity import (harvest_sources, licenses, quality, search, search_cache,
-                               web_security)
-from ckanext.smartcity.uploads import hooks as upload_hooks
+from ckanext.smartcity import quality
+from ckanext.smartcity.harvesters import sources as harvest_sources
 from ckanext.smartcity.logic import action, auth
 from ckanext.smartcity.ops import metrics, page_cache
+from ckanext.smartcity.reference import licenses
+from ckanext.smartcity.search import cache as search_cache
+from ckanext.smartcity.search import index as search
+from ckanext.smartcity.uploads import hooks as upload_hooks
+from ckanext.smartcity.web import registry
+from ckanext.smartcity.web import security as web_security
 
 
-@tk.blanket.blueprints
+@tk.blanket.blueprints(registry.blueprints)
 @tk.blanket.config_declarations
 @tk.blanket.cli
 @tk.blanket.actions(action.get_actions)
 @tk.blanket.auth_functions(auth.get_auth_functions)
-@tk.blanket.helpers
+@tk.blanket.helpers(registry.helpers)
 @tk.blanket.validators
 class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
@@ -35,12 +40,12 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         web_security.configure_cookies(config_)  # Secure cookies on an https site
-        # the portal's licence list (licenses/licenses.json) unless the site names another
+        # the portal's licence list (reference/licenses/licenses.json) unless the site names another
         if not config_.get("licenses_group_url"):
             config_["licenses_group_url"] = licenses.LICENSES_FILE.as_uri()
 
     # IMiddleware: CSP, CSRF of cookie-authenticated writes, POST-only harvest actions
-    # (web_security.py); anonymous API searches answered from Redis (search_cache.py);
+    # (web/security.py); anonymous API searches answered from Redis (search/cache.py);
     # the language switch of pages nginx caches (ops/page_cache.py); /metrics and the
     # request counters (ops/metrics.py: installed first, so its clock starts before any
     # other hook may answer and it counts the answer they made, a search cache hit too)
@@ -48,7 +53,7 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
         return page_cache.install(search_cache.install(web_security.install(
             metrics.install(app))))
 
-    # IFacets (labels and order: search.py)
+    # IFacets (labels and order: search/index.py)
     def dataset_facets(self, facets_dict, package_type):
         return search.dataset_facets(facets_dict, package_type)
 
@@ -58,15 +63,15 @@ class SmartcityPlugin(p.SingletonPlugin, DefaultTranslation):
     def organization_facets(self, facets_dict, organization_type, package_type):
         return search.group_facets(facets_dict, package_type)
 
-    # IPackageController (multi-valued indexing and field-name mapping: search.py)
+    # IPackageController (multi-valued indexing and field-name mapping: search/index.py)
     def before_dataset_index(self, pkg_dict):
         if pkg_dict.get("type") == harvest_sources.SOURCE_TYPE:
             return harvest_sources.strip_for_index(pkg_dict)
         return search.before_dataset_index(quality.before_index(pkg_dict))
 
     def after_dataset_show(self, context, pkg_dict):
-        # harvest sources: shape and visibility of their config (harvest_sources.py);
-        # datasets: licence title in the request's language (licenses/) and the stored
+        # harvest sources: shape and visibility of their config (harvesters/sources.py);
+        # datasets: licence title in the request's language (reference/licenses/) and the stored
         # quality report (quality/)
         if pkg_dict.get("type") == harvest_sources.SOURCE_TYPE:
             harvest_sources.complete_source(context, pkg_dict)

@@ -8,7 +8,7 @@ import re
 import pytest
 import requests
 
-from ckanext.smartcity.slugs import vi_slug
+from ckanext.smartcity.reference.slugs import vi_slug
 
 TITLE = "Số ca mắc sốt xuất huyết theo xã, phường — Đà Nẵng 2026 (ưu tiên ở Hội An)"
 SLUG = "so-ca-mac-sot-xuat-huyet-theo-xa-phuong-da-nang-2026-uu-tien-o-hoi-an"

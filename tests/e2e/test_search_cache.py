@@ -1,4 +1,4 @@
-"""The search cache on the running portal (ckanext/smartcity/search_cache.py): repeated
+"""The search cache on the running portal (ckanext/smartcity/search/cache.py): repeated
 anonymous API searches come from Redis, and no write is ever hidden by it — a dataset
 made private disappears from the next anonymous search, a renamed department shows its
 new name in the facets, a signed-in user or a token is never answered from the cache."""
@@ -8,7 +8,7 @@ import json
 
 import requests
 
-from ckanext.smartcity.search_cache import HEADER
+from ckanext.smartcity.search.cache import HEADER
 
 from . import declared
 

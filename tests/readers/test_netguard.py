@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from ckanext.smartcity import netguard
-from ckanext.smartcity.netguard import Refused, check_file_path, check_url
+from ckanext.smartcity.readers import netguard
+from ckanext.smartcity.readers.netguard import Refused, check_file_path, check_url
 
 from .conftest import LocalServer, free_port
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ckanext.smartcity import codelists
+from ckanext.smartcity.reference import codelists
 
 JULY_2025 = dt.date(2025, 7, 1)
 

@@ -8,7 +8,7 @@ import pytest
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
-from ckanext.smartcity.departments import DEPARTMENTS, PILLARS
+from ckanext.smartcity.reference.departments import DEPARTMENTS, PILLARS
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

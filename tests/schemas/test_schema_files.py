@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ckanext.smartcity import codelists
+from ckanext.smartcity.reference import codelists
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 TYPES = ("population", "land", "enterprise", "health", "education")

@@ -1,4 +1,4 @@
-"""The search cache (ckanext/smartcity/search_cache.py) in process, on the real Redis and
+"""The search cache (ckanext/smartcity/search/cache.py) in process, on the real Redis and
 Solr of the test services: what it stores, what moves its key, and that a Redis that
 refuses connections leaves searches answered by Solr. The journey on the running
 portal is tests/e2e/test_search_cache.py."""
@@ -8,7 +8,7 @@ import pytest
 import redis
 from ckan.tests import helpers
 
-from ckanext.smartcity import search_cache
+from ckanext.smartcity.search import cache as search_cache
 
 URL = "/api/3/action/package_search"
 

@@ -7,7 +7,8 @@ import pytest
 
 from ckan.tests import helpers
 
-from ckanext.smartcity import search
+from ckanext.smartcity.reference.lists import as_list
+from ckanext.smartcity.search import index as search
 
 
 def _names(result: dict) -> set[str]:
@@ -157,10 +158,10 @@ def test_dataset_facets_order_and_labels(app):
 
 
 def test_index_helpers_decode_lists_and_expand_years():
-    assert search.as_list('["20194", "20197"]') == ["20194", "20197"]
-    assert search.as_list("20194") == ["20194"]
-    assert search.as_list(["sex", ""]) == ["sex"]
-    assert search.as_list(None) == []
+    assert as_list('["20194", "20197"]') == ["20194", "20197"]
+    assert as_list("20194") == ["20194"]
+    assert as_list(["sex", ""]) == ["sex"]
+    assert as_list(None) == []
     assert search.covered_years("2023-05-01", "2025-02-01") == ["2023", "2024", "2025"]
     assert search.covered_years("2024-01-01", None) == ["2024"]
     assert search.covered_years("2025-01-01", "2020-01-01") == ["2020", "2025"]

@@ -155,7 +155,7 @@ def test_session_cookie_is_httponly_lax_and_bounded(portal):
 
 
 def test_https_site_gets_secure_cookies_http_loopback_does_not():
-    from ckanext.smartcity.web_security import configure_cookies
+    from ckanext.smartcity.web.security import configure_cookies
 
     https = {"ckan.site_url": "https://data.danang.gov.vn", "SESSION_COOKIE_SECURE": False}
     configure_cookies(https)

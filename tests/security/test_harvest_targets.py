@@ -17,7 +17,7 @@ import urllib.parse
 import pytest
 import sqlalchemy as sa
 
-from ckanext.smartcity import netguard
+from ckanext.smartcity.readers import netguard
 from ckanext.smartcity.pipeline import config as options
 from ckanext.smartcity.readers import ApiReader, ReaderError, SqlReader
 from department_db import new_department_database

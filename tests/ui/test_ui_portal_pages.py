@@ -12,7 +12,7 @@ import pytest
 
 from ckan.tests import helpers
 
-from ckanext.smartcity.codelists import find_admin_units
+from ckanext.smartcity.reference.codelists import find_admin_units
 
 CO_SO_CSV = "ma_xa,ten_xa,so_co_so\r\n20194,Hải Vân,12\r\n20197,Liên Chiểu,15\r\n"
 CURRENT_COMMUNES = sorted(u.code for u in find_admin_units(level="commune") if u.is_current)

@@ -1,7 +1,7 @@
 """``ckan smartcity init``: create the six pillars and the city's departments.
 
 Idempotent: an existing group/organization is updated only where it differs
-from ``ckanext.smartcity.departments``; nothing is duplicated or removed.
+from ``ckanext.smartcity.reference.departments``; nothing is duplicated or removed.
 Everything goes through the action API as the site user.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.departments import DEPARTMENTS, PILLARS
+from ckanext.smartcity.reference.departments import DEPARTMENTS, PILLARS
 
 __all__ = ["init", "init_reference_data", "pillar_dicts", "department_dicts"]
 

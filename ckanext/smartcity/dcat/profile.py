@@ -35,7 +35,8 @@ from ckanext.dcat.profiles import (DCAT, DCT, FOAF, RDF, SKOS, SPDX, VCARD,
                                    RDFProfile)
 from ckanext.dcat.utils import resource_uri
 
-from ckanext.smartcity import licenses, search
+from ckanext.smartcity.reference import labels, licenses
+from ckanext.smartcity.reference.lists import as_list
 from ckanext.smartcity.dcat import vocab
 from ckanext.smartcity.dcat.vocab import access_rights_uri, frequency_uri  # noqa: F401
 from ckanext.smartcity.privacy.record import PrivacyReport
@@ -177,16 +178,14 @@ class SmartcityDCATProfile(RDFProfile):
                                     Literal(text_en or "", lang="en")])
 
     def _keywords(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
-        from ckanext.smartcity.helpers import smartcity_domain_label
-
         tags = [t["name"] for t in dataset_dict.get("tags") or [] if t.get("name")]
         # a tag with Vietnamese letters is Vietnamese; an ASCII tag may be either language
         literals = [Literal(tag, lang="vi") if not tag.isascii() else Literal(tag)
                     for tag in tags]
         kind = dataset_dict.get("type")
         if kind in vocab.THEMES:
-            literals += [Literal(smartcity_domain_label(kind, "vi"), lang="vi"),
-                         Literal(smartcity_domain_label(kind, "en"), lang="en")]
+            literals += [Literal(labels.domain_label(kind, "vi"), lang="vi"),
+                         Literal(labels.domain_label(kind, "en"), lang="en")]
         self._replace_literals(dataset_ref, DCAT.keyword, literals)
 
     def _replace_uri(self, subject: Node, predicate: URIRef, uri: URIRef | None,
@@ -229,9 +228,7 @@ class SmartcityDCATProfile(RDFProfile):
             self.g.add((uri, SKOS.prefLabel, Literal(label_en, lang="en")))
 
     def _spatial(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
-        from ckanext.smartcity.helpers import smartcity_admin_unit_name
-
-        codes = search.as_list(self._value(dataset_dict, "admin_units"))
+        codes = as_list(self._value(dataset_dict, "admin_units"))
         at = (self._value(dataset_dict, "reference_date")
               or self._value(dataset_dict, "temporal_end")
               or self._value(dataset_dict, "temporal_start"))
@@ -241,8 +238,8 @@ class SmartcityDCATProfile(RDFProfile):
             self.g.add((location, RDF.type, DCT.Location))
             self.g.add((location, DCT.identifier, Literal(code)))
             self.g.add((location, SKOS.notation, Literal(code)))
-            name_vi = smartcity_admin_unit_name(code, at, lang="vi")
-            name_en = smartcity_admin_unit_name(code, at, lang="en")
+            name_vi = labels.admin_unit_name(code, at, lang="vi")
+            name_en = labels.admin_unit_name(code, at, lang="en")
             self.g.add((location, SKOS.prefLabel, Literal(name_vi, lang="vi")))
             if name_en != name_vi:
                 self.g.add((location, SKOS.prefLabel, Literal(name_en, lang="en")))

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.codelists import admin_units
+from ckanext.smartcity.reference.codelists import admin_units
 
 __all__ = ["Column", "Category", "TableProfile", "profile_table", "current_communes",
            "ident", "memo", "COMMUNE_SHARE", "SAMPLE_ROWS"]

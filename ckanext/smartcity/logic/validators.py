@@ -22,9 +22,9 @@ import yaml
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import Invalid, missing
 
-from ckanext.smartcity import codelists
+from ckanext.smartcity.reference import codelists
 from ckanext.smartcity.privacy.record import PrivacyReport
-from ckanext.smartcity.slugs import vi_slug
+from ckanext.smartcity.reference.slugs import vi_slug
 
 __all__ = [
     "smartcity_choice",

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
-from ckanext.smartcity.domains import DATASET_TYPES
+from ckanext.smartcity.reference.domains import DATASET_TYPES
 from ckanext.smartcity.pipeline.config import portal_endpoints, upload_limits
 from ckanext.smartcity.privacy.content import check_content
 from ckanext.smartcity.privacy.fetch import FetchError, FetchLimits, fetched, url_name

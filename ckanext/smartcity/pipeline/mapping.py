@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckanext.smartcity.codelists import parse_date
+from ckanext.smartcity.reference.codelists import parse_date
 from ckanext.smartcity.privacy.resolve import TableColumn
 from ckanext.smartcity.readers.base import Column
 

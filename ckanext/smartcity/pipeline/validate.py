@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from ckanext.smartcity.domains import DATASET_TYPES  # the scheming schemas' types
+from ckanext.smartcity.reference.domains import DATASET_TYPES  # the scheming schemas' types
 from ckanext.smartcity.readers.base import COLUMN_TYPES, Reader
 
 __all__ = ["DATASET_TYPES", "SOURCE_KEYS", "SPEC_KEYS", "ConfigError", "check_config",

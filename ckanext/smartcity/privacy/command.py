@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from ckanext.smartcity.domains import DATASET_TYPES
+from ckanext.smartcity.reference.domains import DATASET_TYPES
 
 from .files import XLSX_SUFFIXES, TableFile, TableFileError, open_table, sheet_names
 from .generalise import plan_generalisation

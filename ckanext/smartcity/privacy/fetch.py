@@ -1,7 +1,7 @@
 """Fetch a table linked by URL so the gate can check it (no CKAN imports).
 
 :func:`fetched` downloads the URL through the network guard
-(:func:`ckanext.smartcity.netguard.session`: allow-list, every redirect hop re-checked, no
+(:func:`ckanext.smartcity.readers.netguard.session`: allow-list, every redirect hop re-checked, no
 proxies, no ``.netrc``) into a temporary file carrying the table's suffix, and deletes it
 afterwards. Decisions:
 
@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 
-from ckanext.smartcity import netguard
+from ckanext.smartcity.readers import netguard
 
 from .files import XLSX_SUFFIXES
 

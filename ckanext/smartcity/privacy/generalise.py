@@ -99,14 +99,14 @@ def _band(width: int, parse, base: int = 0):  # type: ignore[no-untyped-def]
 
 
 def _fold(text: str) -> str:
-    from ckanext.smartcity.codelists import fold
+    from ckanext.smartcity.reference.codelists import fold
     return _AREA_PREFIX.sub("", fold(str(text)).strip())
 
 
 @functools.lru_cache(maxsize=1)
 def _districts() -> dict[str, str]:
     """Commune code or folded name → its district's name, for communes that had one."""
-    from ckanext.smartcity.codelists import admin_units
+    from ckanext.smartcity.reference.codelists import admin_units
     units = admin_units()
     by_code = {u.code: u for u in units}
     out: dict[str, str] = {}

@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity import licenses
+from ckanext.smartcity.reference import licenses
 from ckanext.smartcity.dcat import shacl, vocab
 from ckanext.smartcity.dcat.profile import distribution_urls
 from ckanext.smartcity.quality import store

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ckanext.smartcity import netguard
+from ckanext.smartcity.readers import netguard
 from ckanext.smartcity.quality.indicators import LinkStatus
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit, urlunsplit
 
-from ..netguard import DEFAULT_PORTS
+from .netguard import DEFAULT_PORTS
 from .secrets import SecretScope, portal_secret_reason, scope_problem
 
 __all__ = [

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
-from .. import netguard
+from . import netguard
 from .base import Column, Reader, Table
 from .encoding import python_codec
 from .formats import DELIMITERS, FormatError, Sheet, open_csv, open_xlsx

@@ -46,7 +46,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import NullPool
 
-from .. import netguard
+from . import netguard
 from .base import Column, Reader, ReaderError, Table, safe_url
 from .infer import _to_text, convert, infer_types
 from .sqlcheck import check_select

@@ -1,6 +1,6 @@
 """Guarded HTTP transport shared by the API and file readers (no CKAN imports).
 
-Every request goes through :func:`ckanext.smartcity.netguard.session`, so the URL and
+Every request goes through :func:`ckanext.smartcity.readers.netguard.session`, so the URL and
 every redirect hop are checked against the allow-list before connecting.
 
 Decisions:
@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .. import netguard
+from . import netguard
 from .base import ReaderError, safe_url, short_cause
 
 __all__ = ["ALLOWED_HEADERS", "DEFAULT_MAX_BYTES", "HttpClient", "Response",

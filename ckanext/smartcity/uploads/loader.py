@@ -37,7 +37,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
-from ckanext.smartcity.domains import DATASET_TYPES
+from ckanext.smartcity.reference.domains import DATASET_TYPES
 from ckanext.smartcity.privacy.files import TableFileError, open_table
 from ckanext.smartcity.privacy.checkpoint import policy_for
 from ckanext.smartcity.uploads import dictionary, status

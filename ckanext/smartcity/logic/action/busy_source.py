@@ -15,7 +15,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
-from ckanext.smartcity import harvest_sources
+from ckanext.smartcity.harvesters import sources as harvest_sources
 
 __all__ = ["harvest_job_create", "harvest_source_clear", "harvest_source_delete",
            "package_delete"]

@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.smartcity import codelists
+from ckanext.smartcity.reference import codelists
 from ckanext.smartcity.logic.validators import message
 
 __all__ = ["smartcity_admin_units"]

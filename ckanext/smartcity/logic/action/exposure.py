@@ -27,7 +27,7 @@ from ckan import authz
 from ckan.logic import auth_audit_exempt
 from ckan.types import Action, Context, DataDict
 
-from ckanext.smartcity import harvest_sources
+from ckanext.smartcity.harvesters import sources as harvest_sources
 
 __all__ = ["tag_list", "member_list", "scrub"]
 ACTIVITY = ["package_activity_list", "organization_activity_list", "group_activity_list",

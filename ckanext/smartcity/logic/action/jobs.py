@@ -10,7 +10,7 @@ job that this call finished:
   the job's own timeout error is rewritten in both languages. Nothing published changes:
   an import that died held its DataStore load in an open transaction (rolled back by
   PostgreSQL) and had not written the dataset;
-* the department is mailed about refusals and failures (:mod:`ckanext.smartcity.notify`).
+* the department is mailed about refusals and failures (:mod:`ckanext.smartcity.harvesters.notify`).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from ckan.types import Action, Context, DataDict
 from ckanext.harvest.model import (HarvestGatherError, HarvestJob, HarvestObject,
                                    HarvestObjectError)
 
-from ckanext.smartcity import notify
+from ckanext.smartcity.harvesters import notify
 from ckanext.smartcity.pipeline import config as options
 
 __all__ = ["harvest_jobs_run", "after_job", "TIMEOUT_MESSAGE"]

@@ -13,7 +13,9 @@ import ckan.plugins.toolkit as tk
 from ckan import logic
 from ckan.types import Action, Context, DataDict
 
-from ckanext.smartcity import harvest_sources, netguard
+from ckanext.smartcity.harvesters import sources as harvest_sources
+
+from ckanext.smartcity.readers import netguard
 from ckanext.smartcity.pipeline.validate import url_password_error
 
 __all__ = ["harvest_source_create", "harvest_source_update", "harvest_source_reindex",

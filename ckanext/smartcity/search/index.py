@@ -20,9 +20,9 @@ import re
 from collections import OrderedDict
 from typing import Any, Iterable
 
-from ckanext.smartcity import labels
-from ckanext.smartcity.domains import DATASET_TYPES, DOMAIN_LABELS  # noqa: F401 (re-exported)
-from ckanext.smartcity.labels import current_lang, pick  # noqa: F401 (re-exported)
+from ckanext.smartcity.reference import labels
+from ckanext.smartcity.reference.domains import DATASET_TYPES
+from ckanext.smartcity.reference.lists import as_list
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ _FIELD_RE = re.compile(
 def facet_label(field: str, lang: str | None = None) -> str:
     """Facet title of `field` in the given (or current) language."""
     pair = FACET_LABELS.get(field)
-    return pick(pair, lang) if pair else field
+    return labels.pick(pair, lang) if pair else field
 
 
 # --------------------------------------------------------------------- facets
@@ -109,7 +109,7 @@ def dataset_facets(facets_dict: "OrderedDict[str, Any]",
     """
     if package_type not in (None, "dataset", *DATASET_TYPES):
         return facets_dict  # other types (harvest sources, ...) keep their own facets
-    lang = current_lang()
+    lang = labels.current_lang()
     fields: list[str] = ["dataset_type", "organization", "groups", "update_frequency",
                          "admin_units", YEARS_FIELD]
     if package_type in DOMAIN_FACETS:
@@ -149,7 +149,7 @@ def order_facet_items(field: str, items: list[dict[str, Any]]) -> list[dict[str,
     codelist_name = CODE_ORDERED_FACETS[field]
     if codelist_name is None:
         return sorted(items, key=lambda item: str(item["name"]), reverse=True)
-    from ckanext.smartcity.codelists import codelist_codes
+    from ckanext.smartcity.reference.codelists import codelist_codes
 
     position = {code: i for i, code in enumerate(codelist_codes(codelist_name))}
     return sorted(items, key=lambda item: (position.get(item["name"], len(position)),
@@ -163,30 +163,6 @@ def group_facets(facets_dict: "OrderedDict[str, Any]",
 
 
 # ----------------------------------------------------------------- indexing
-
-def as_list(value: Any) -> list[str]:
-    """A multi-select value as a list of non-empty strings.
-
-    Scheming keeps multi-selects as JSON strings in extras; forms may send a
-    comma-separated or a single value.
-    """
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                value = text.strip("[]").split(",")
-        elif "," in text:
-            value = text.split(",")
-        else:
-            value = [text]
-    if not isinstance(value, (list, tuple, set)):
-        value = [value]
-    return [str(v).strip().strip('"') for v in value if str(v).strip().strip('"')]
-
 
 def _year_of(value: Any) -> int | None:
     if isinstance(value, (dt.date, dt.datetime)):
@@ -250,7 +226,7 @@ def admin_unit_search_text(codes: Iterable[str]) -> str:
     so a search for a commune finds the datasets covering it, with or without
     diacritics (Solr's text field folds them).
     """
-    from ckanext.smartcity.codelists import find_admin_units
+    from ckanext.smartcity.reference.codelists import find_admin_units
 
     names: list[str] = []
     for code in codes:
@@ -294,7 +270,7 @@ def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
 def after_dataset_search(search_results: dict[str, Any],
                          search_params: dict[str, Any]) -> dict[str, Any]:
     """Rename facets back to public names and give their items readable names."""
-    lang = current_lang()
+    lang = labels.current_lang()
     for container in ("facets", "search_facets"):
         facets = search_results.get(container) or {}
         for solr_name in [k for k in facets if k.startswith(SOLR_PREFIX)]:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity import search
+from ckanext.smartcity.search import index as search
 
 __all__ = ["get_facet_items_dict", "smartcity_facet_title"]
 

@@ -1,6 +1,6 @@
 """How to cite a dataset, and how its commune coverage reads on its page.
 
-Both are template helpers (exported through helpers.py): ``smartcity_citation`` gives
+Both are template helpers (registered in web/registry.py): ``smartcity_citation`` gives
 the "Trích dẫn / Cite" block its text and BibTeX, ``smartcity_coverage`` gives the
 coverage field its one-line summary ("Toàn thành phố (94 xã, phường)" or
 "12 xã, phường") with the units behind it.
@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity import search
+from ckanext.smartcity.reference import labels
+from ckanext.smartcity.reference.lists import as_list
 
 __all__ = ["smartcity_citation", "smartcity_coverage"]
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The city as a whole in the admin-unit code list.
 CITY_CODE = "48"
 
@@ -28,7 +27,7 @@ def _year(pkg: dict[str, Any]) -> str:
         match = re.match(r"(\d{4})", str(pkg.get(key) or ""))
         if match:
             return match.group(1)
-    return str(dt.datetime.now(TIMEZONE).year)
+    return str(dt.datetime.now(labels.TIMEZONE).year)
 
 
 def _bibtex_escape(text: str) -> str:
@@ -43,7 +42,7 @@ def smartcity_citation(pkg: dict[str, Any], today: dt.date | None = None,
     it has one), the year that of the last metadata change, the URL the dataset's
     permanent page, the access date today in Asia/Ho_Chi_Minh.
     """
-    lang = lang or search.current_lang()
+    lang = lang or labels.current_lang()
     org = pkg.get("organization") or {}
     if lang == "en" and org.get("id") and "title_en" not in org:
         # the dataset dict carries the department's core fields only
@@ -60,7 +59,7 @@ def smartcity_citation(pkg: dict[str, Any], today: dt.date | None = None,
     # the permanent address, without the page's language prefix
     url = tk.h.url_for(f"{pkg.get('type') or 'dataset'}.read", id=pkg["name"],
                        qualified=True, locale="default")
-    today = today or dt.datetime.now(TIMEZONE).date()
+    today = today or dt.datetime.now(labels.TIMEZONE).date()
     year = _year(pkg)
     if lang == "en":
         accessed = today.strftime("%-d %B %Y")
@@ -95,21 +94,20 @@ def smartcity_coverage(pkg: dict[str, Any], lang: str | None = None) -> dict[str
     phường)" / "Whole city (94 communes and wards)" when the city code or every current
     commune-level unit is listed, else "12 xã, phường" / "12 communes and wards".
     """
-    from ckanext.smartcity.codelists import find_admin_units
-    from ckanext.smartcity.helpers import smartcity_admin_unit_names
+    from ckanext.smartcity.reference.codelists import find_admin_units
 
-    lang = lang or search.current_lang()
-    units = [u for u in smartcity_admin_unit_names(pkg, lang) if u["code"] != CITY_CODE]
+    lang = lang or labels.current_lang()
+    units = [u for u in labels.admin_unit_names(pkg, lang) if u["code"] != CITY_CODE]
     current = {u.code for u in find_admin_units(level="commune") if u.is_current}
     codes = {u["code"] for u in units}
-    whole_city = CITY_CODE in search.as_list(pkg.get("admin_units")) or (
+    whole_city = CITY_CODE in as_list(pkg.get("admin_units")) or (
         bool(current) and current <= codes)
     total = len(current) if whole_city and not units else len(units)
     if whole_city:
-        summary = search.pick((f"Toàn thành phố ({total} xã, phường)",
+        summary = labels.pick((f"Toàn thành phố ({total} xã, phường)",
                                f"Whole city ({total} communes and wards)"), lang)
     else:
-        summary = search.pick((f"{len(units)} xã, phường",
+        summary = labels.pick((f"{len(units)} xã, phường",
                                f"{len(units)} communes and wards"
                                if len(units) != 1 else "1 commune or ward"), lang)
     return {"summary": summary, "whole_city": whole_city, "count": len(units),

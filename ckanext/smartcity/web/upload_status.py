@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.notify import local_time
+from ckanext.smartcity.reference.labels import local_time
 from ckanext.smartcity.uploads import status
 
 __all__ = ["smartcity_upload_status", "STATE_LABELS"]

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity import search
+from ckanext.smartcity.reference import labels
 
 __all__ = ["get_translated", "dataset_display_name", "smartcity_translated"]
 
@@ -27,7 +27,7 @@ def smartcity_translated(data: dict[str, Any] | None, field: str,
     English pages when it is not empty, else `data[field]`."""
     if not isinstance(data, dict):
         return ""
-    if (lang or search.current_lang()) == "en":
+    if (lang or labels.current_lang()) == "en":
         english = data.get(f"{field}_en")
         if isinstance(english, str) and english.strip():
             return english
@@ -45,9 +45,9 @@ def get_translated(next_helper: Callable[..., Any], data_dict: dict[str, Any],
     value = next_helper(data_dict, field)
     both = _ROWS_BOTH.match(value) if isinstance(value, str) else None
     if both:
-        return f"{both.group(1)} rows" if search.current_lang() == "en" \
+        return f"{both.group(1)} rows" if labels.current_lang() == "en" \
             else f"{both.group(1)} dòng"
-    if search.current_lang() == "en" and isinstance(data_dict, dict) \
+    if labels.current_lang() == "en" and isinstance(data_dict, dict) \
             and not (data_dict.get(f"{field}_translated") or {}).get("en"):
         return smartcity_translated(data_dict, field, "en") or value
     return value
@@ -56,7 +56,7 @@ def get_translated(next_helper: Callable[..., Any], data_dict: dict[str, Any],
 @tk.chained_helper
 def dataset_display_name(next_helper: Callable[..., Any], package: Any) -> str:
     """The dataset's English title on English pages, when it has one."""
-    if isinstance(package, dict) and search.current_lang() == "en":
+    if isinstance(package, dict) and labels.current_lang() == "en":
         english = package.get("title_en")
         if isinstance(english, str) and english.strip():
             return english
@@ -121,7 +121,7 @@ def format_resource_items(next_helper: Callable[..., Any], items: Any) -> list[A
             if label is None:
                 continue
             # already capitalised: the template's `capitalize` keeps it as it is
-            key = search.pick(label)
+            key = labels.pick(label)
         result.append((key, value))
     return result
 
@@ -129,4 +129,4 @@ def format_resource_items(next_helper: Callable[..., Any], items: Any) -> list[A
 def smartcity_activity_type_label(activity_type: str) -> str:
     """``Sửa bộ dữ liệu`` for ``changed package``; the type itself if unknown."""
     pair = ACTIVITY_TYPE_LABELS.get(activity_type)
-    return search.pick(pair) if pair else activity_type
+    return labels.pick(pair) if pair else activity_type

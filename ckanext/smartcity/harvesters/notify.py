@@ -27,7 +27,6 @@ import logging
 import re
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 
@@ -37,22 +36,27 @@ from ckan.lib import mailer
 
 from ckanext.smartcity.pipeline import config as options
 from ckanext.smartcity.readers.file import SETTLING
+from ckanext.smartcity.reference.labels import local_time
 
-__all__ = ["notify_job", "recipients", "report_url", "REPEAT_AFTER", "TIMEZONE"]
+__all__ = ["notify_job", "recipients", "report_url", "REPEAT_AFTER", "REPORT_PATH"]
 
 log = logging.getLogger(__name__)
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 REPEAT_AFTER = dt.timedelta(days=1)
+#: the department harvest report page (one definition: web/views.py routes it), beside
+#: the department's other pages (/organization/<id>, /organization/<id>/quality)
+REPORT_PATH = "/organization/{id}/harvest-report"
+#: where it was until issue 22 (links in mails already sent): a permanent redirect
+OLD_REPORT_PATH = "/department/{id}/harvest-report"
 _STATE_KEY = "smartcity_notified:{}"
 _TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "smartcity" / "mail"),
+    loader=jinja2.FileSystemLoader(
+        Path(__file__).parent.parent / "templates" / "smartcity" / "mail"),
     autoescape=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 _EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
 
 
 def report_url(department: str) -> str:
     """The absolute URL of a department's harvest report page."""
-    from ckanext.smartcity.views import REPORT_PATH
     return tk.config.get("ckan.site_url", "").rstrip("/") + REPORT_PATH.format(id=department)
 
 
@@ -92,17 +96,6 @@ def _already_sent(source_id: str, fingerprint: str, now: dt.datetime) -> bool:
         return False
     return (last is not None and sent is not None and last.get("fingerprint") == fingerprint
             and now - sent < REPEAT_AFTER)
-
-
-def local_time(value: str | None) -> str:
-    """An ISO time (UTC when it names no zone) as ``HH:MM dd/mm/yyyy`` in Asia/Ho_Chi_Minh,
-    the one way the portal's pages and mails show a time; ``—`` for none."""
-    if not value:
-        return "—"
-    moment = dt.datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
 
 
 def render(department: dict[str, Any], source: dict[str, Any],

@@ -110,7 +110,7 @@ def before_request() -> Any:
             return None
         from flask import g, request
 
-        from ckanext.smartcity.labels import current_lang
+        from ckanext.smartcity.reference.labels import current_lang
 
         client = _redis()
         generation = client.get(_prefix() + "generation") or b"0"

@@ -1,7 +1,7 @@
 """The portal's licence list (``licenses.json`` beside this module) read through CKAN.
 
 CKAN loads the list named by ``licenses_group_url`` (``config/ckan-common.ini`` sets
-``file://%(here)s/../ckanext/smartcity/licenses/licenses.json``; CKAN opens a ``file://``
+``file://%(here)s/../ckanext/smartcity/reference/licenses/licenses.json``; CKAN opens a ``file://``
 path as written, so it must be absolute: ``%(here)s`` is the ini's folder). Each entry is
 a CKAN licence (``id``, ``title``, ``url``, ``od_conformance``/``osd_conformance``) plus
 what the portal adds: ``title_vi``/``title_en`` shown by page language and ``eu_licence``,
@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ckanext.smartcity import search
+from ckanext.smartcity.reference import labels
 
 LICENSES_FILE = Path(__file__).with_name("licenses.json")
 
@@ -48,7 +48,7 @@ def title(license_id: str | None, lang: str | None = None) -> str:
     licence = get(license_id)
     if licence is None:
         return license_id or ""
-    lang = lang or search.current_lang()
+    lang = lang or labels.current_lang()
     return str(_field(licence, f"title_{lang}") or _field(licence, "title_vi")
                or licence.title)
 
@@ -94,7 +94,7 @@ def localise_dataset(pkg_dict: dict[str, Any], lang: str | None = None) -> dict[
 
 def localise_search(search_results: dict[str, Any]) -> dict[str, Any]:
     """Licence titles of the request's language in results and in the licence facet."""
-    lang = search.current_lang()
+    lang = labels.current_lang()
     for pkg in search_results.get("results") or []:
         if isinstance(pkg, dict):
             localise_dataset(pkg, lang)

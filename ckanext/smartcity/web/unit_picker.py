@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.smartcity import search
-from ckanext.smartcity.codelists import admin_units, fold, smartcity_admin_unit_choices
+from ckanext.smartcity.reference import labels
+from ckanext.smartcity.reference.codelists import admin_units, fold, smartcity_admin_unit_choices
 
 __all__ = ["smartcity_admin_unit_picker"]
 
@@ -15,7 +15,7 @@ def smartcity_admin_unit_picker(field: dict[str, Any] | None = None,
                                 lang: str | None = None) -> list[dict[str, Any]]:
     """``[{value, label, current, level, search}]``: current units first (the city, then
     its communes and wards), then the units of the structure before 01/07/2025."""
-    lang = lang or search.current_lang()
+    lang = lang or labels.current_lang()
     periods: dict[str, list[Any]] = {}
     for unit in admin_units():
         periods.setdefault(unit.code, []).append(unit)

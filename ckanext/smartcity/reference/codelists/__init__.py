@@ -33,7 +33,8 @@ __all__ = [
     "smartcity_codelist_choices",
 ]
 
-CODELIST_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schemas", "codelists")
+CODELIST_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+                            "schemas", "codelists")
 
 #: Day the district level was abolished (Resolution 202/2025/QH15, 1 July 2025).
 REFORM_DATE = dt.date(2025, 7, 1)

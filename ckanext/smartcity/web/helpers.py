@@ -1,9 +1,10 @@
-"""Template helpers of the `smartcity` plugin (registered through tk.blanket.helpers).
+"""Template helpers of the portal's own pages (registered by name in web/registry.py).
 
-Everything a template needs to show codes as words: domain and facet labels,
-choice labels from the scheming schemas, administrative-unit names from the
-shipped code list, the privacy-guard report and harvest provenance, and the
-dataset counts of the home page.
+Codes as words: domain and facet labels, choice labels from the scheming schemas,
+administrative-unit names from the shipped code list; the privacy-guard report and
+harvest provenance of a dataset page; the dataset counts of the home page. Helpers owned
+by another room (citation, translated text, the search sidebar, code-list choices,
+licences, CSP) are registered from their own modules, not re-exported here.
 """
 from __future__ import annotations
 
@@ -12,43 +13,13 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity import domains, labels, search
-from ckanext.smartcity.citation import (  # noqa: F401 (registered helpers)
-    smartcity_citation,
-    smartcity_coverage,
-)
-from ckanext.smartcity.dates import render_datetime  # noqa: F401 (registered helper)
-from ckanext.smartcity.admin_pages import (  # noqa: F401 (registered helpers)
-    smartcity_last_job, smartcity_pretty_config, smartcity_source_form)
-from ckanext.smartcity.facet_helpers import (  # noqa: F401 (registered helpers)
-    get_facet_items_dict,
-    smartcity_facet_title,
-)
-from ckanext.smartcity.translated import (  # noqa: F401 (registered helpers)
-    dataset_display_name,
-    format_resource_items,
-    get_translated,
-    smartcity_activity_type_label,
-    smartcity_translated,
-)
-from ckanext.smartcity.codelists import (
-    smartcity_admin_unit_choices,
-    smartcity_codelist_choices,
-)
 from ckanext.smartcity.privacy.record import PrivacyReport
-from ckanext.smartcity.unit_picker import smartcity_admin_unit_picker  # noqa: F401
-from ckanext.smartcity.licenses import smartcity_license_options
-from ckanext.smartcity.uploads.page import smartcity_upload_status  # noqa: F401
-from ckanext.smartcity.web_security import (  # noqa: F401 (registered helpers)
-    smartcity_csp_datatables,
-    smartcity_csp_strip_handlers,
-)
+from ckanext.smartcity.reference import domains, labels
+from ckanext.smartcity.search import index as search
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "smartcity_csp_datatables",
-    "smartcity_csp_strip_handlers",
     "smartcity_lang",
     "smartcity_text",
     "smartcity_domains",
@@ -65,32 +36,6 @@ __all__ = [
     "smartcity_recent_datasets",
     "smartcity_follower_count",
     "humanize_entity_type",
-    # text in the page's language (owned by translated.py)
-    "get_translated",
-    "dataset_display_name",
-    "smartcity_translated",
-    "format_resource_items",
-    "smartcity_activity_type_label",
-    # citation and coverage of a dataset page (owned by citation.py)
-    "smartcity_citation",
-    "smartcity_coverage",
-    "smartcity_admin_unit_picker",
-    # ckanext-harvest's admin pages (owned by admin_pages.py)
-    "smartcity_source_form",
-    "smartcity_pretty_config",
-    "smartcity_last_job",
-    # dates as dd/mm/yyyy in Asia/Ho_Chi_Minh (owned by dates.py)
-    "render_datetime",
-    # the search sidebar (owned by facet_helpers.py)
-    "get_facet_items_dict",
-    "smartcity_facet_title",
-    # scheming choices_helper functions of the code lists (owned by codelists/)
-    "smartcity_admin_unit_choices",
-    "smartcity_codelist_choices",
-    # the dataset form's licence choices in the page's language (owned by licenses/)
-    "smartcity_license_options",
-    # the DataStore load of an uploaded table on its resource page (owned by uploads/)
-    "smartcity_upload_status",
 ]
 
 #: The six pillars of the smart-city programme (one definition: domains.py).
@@ -99,12 +44,12 @@ PILLARS = domains.PILLARS
 
 def smartcity_lang() -> str:
     """Two-letter language of the request (``vi`` or ``en``)."""
-    return search.current_lang()
+    return labels.current_lang()
 
 
 def smartcity_text(vi: str, en: str) -> str:
     """Pick the Vietnamese or English text for the current language."""
-    return search.pick((vi, en))
+    return labels.pick((vi, en))
 
 
 def smartcity_domains() -> list[str]:
@@ -151,7 +96,7 @@ def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str,
         return next_helper(entity_type, object_type, purpose)
     vi_text, en_text = _TYPE_WORDING.get(purpose, ("Bộ dữ liệu {vi}", "{En} dataset"))
     vi, en = pair[0].lower(), pair[1].lower()
-    return search.pick((vi_text, en_text)).format(vi=vi, en=en, En=pair[1])
+    return labels.pick((vi_text, en_text)).format(vi=vi, en=en, En=pair[1])
 
 
 def smartcity_facet_label(field: str) -> str:
@@ -162,31 +107,21 @@ def smartcity_facet_label(field: str) -> str:
 def smartcity_choice_label(field_name: str, value: Any, dataset_type: str | None = None,
                            lang: str | None = None) -> str:
     """Label of a choice of a schema field (``monthly`` → ``Hằng tháng``); see
-    :func:`ckanext.smartcity.labels.choice_label`."""
+    :func:`ckanext.smartcity.reference.labels.choice_label`."""
     return labels.choice_label(field_name, value, dataset_type, lang)
 
 
 def smartcity_admin_unit_name(code: Any, at: Any = None, lang: str | None = None) -> str:
     """Name of an administrative unit for a period (``20194`` → ``Phường Hải Vân``); see
-    :func:`ckanext.smartcity.labels.admin_unit_name`."""
+    :func:`ckanext.smartcity.reference.labels.admin_unit_name`."""
     return labels.admin_unit_name(code, at, lang)
 
 
 def smartcity_admin_unit_names(pkg_or_codes: Any, lang: str | None = None
                                ) -> list[dict[str, str]]:
-    """``[{code, name}]`` for a dataset dict or a list of codes.
-
-    For a dataset, the period is chosen by its reference date, else the end
-    (then the start) of its temporal coverage.
-    """
-    at = None
-    codes: Any = pkg_or_codes
-    if isinstance(pkg_or_codes, dict):
-        codes = pkg_or_codes.get("admin_units")
-        at = (pkg_or_codes.get("reference_date") or pkg_or_codes.get("temporal_end")
-              or pkg_or_codes.get("temporal_start"))
-    return [{"code": code, "name": smartcity_admin_unit_name(code, at, lang)}
-            for code in search.as_list(codes)]
+    """``[{code, name}]`` for a dataset dict or a list of codes; see
+    :func:`ckanext.smartcity.reference.labels.admin_unit_names`."""
+    return labels.admin_unit_names(pkg_or_codes, lang)
 
 
 def smartcity_privacy_report(pkg: dict[str, Any]) -> PrivacyReport | None:

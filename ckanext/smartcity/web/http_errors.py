@@ -16,7 +16,7 @@ from flask import Blueprint, request
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.downloads import DUMP_FORMATS, LABEL_LANGS, xlsx_dump
+from ckanext.smartcity.web.downloads import DUMP_FORMATS, LABEL_LANGS, xlsx_dump
 
 __all__ = ["http_errors"]
 

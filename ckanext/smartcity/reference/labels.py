@@ -1,8 +1,8 @@
-"""Language and labels: the request's language, the vi/en pick, and the readable names of
-codes (domains, schema choices, administrative units).
+"""Language, labels and local time: the request's language, the vi/en pick, the readable
+names of codes (domains, schema choices, administrative units) and the city's clock.
 
-One small module that both :mod:`ckanext.smartcity.search` (facet item names) and
-:mod:`ckanext.smartcity.helpers` (template helpers) import, so neither imports the other
+One small module that both :mod:`ckanext.smartcity.search.index` (facet item names) and
+:mod:`ckanext.smartcity.web.helpers` (template helpers) import, so neither imports the other
 back. CKAN and scheming are imported inside the functions that need a loaded CKAN.
 """
 from __future__ import annotations
@@ -10,14 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Any, Collection
+from zoneinfo import ZoneInfo
 
-from ckanext.smartcity.codelists import find_admin_units, parse_date
-from ckanext.smartcity.domains import DATASET_TYPES, DOMAIN_LABELS
+from ckanext.smartcity.reference.codelists import find_admin_units, parse_date
+from ckanext.smartcity.reference.domains import DATASET_TYPES, DOMAIN_LABELS
+from ckanext.smartcity.reference.lists import as_list
 
 __all__ = ["current_lang", "pick", "label_text", "domain_label", "choice_label",
-           "admin_unit_name", "value_label", "HARVEST_FREQUENCIES", "source_type_label"]
+           "admin_unit_name", "admin_unit_names", "value_label", "local_time", "TIMEZONE",
+           "HARVEST_FREQUENCIES", "source_type_label"]
 
 log = logging.getLogger(__name__)
+
+#: The city's time zone: every time a page or a mail shows is in it.
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def current_lang() -> str:
@@ -137,6 +143,21 @@ def source_type_label(value: str, lang: str | None = None) -> str:
     return value
 
 
+def admin_unit_names(pkg_or_codes: Any, lang: str | None = None) -> list[dict[str, str]]:
+    """``[{code, name}]`` for a dataset dict or a list of codes.
+
+    For a dataset, the period is chosen by its reference date, else the end
+    (then the start) of its temporal coverage.
+    """
+    at = None
+    codes: Any = pkg_or_codes
+    if isinstance(pkg_or_codes, dict):
+        codes = pkg_or_codes.get("admin_units")
+        at = (pkg_or_codes.get("reference_date") or pkg_or_codes.get("temporal_end")
+              or pkg_or_codes.get("temporal_start"))
+    return [{"code": code, "name": admin_unit_name(code, at, lang)} for code in as_list(codes)]
+
+
 def value_label(field: str, value: str, lang: str | None = None,
                 choice_fields: Collection[str] = ()) -> str | None:
     """Readable name of one facet value, or None to keep CKAN's own (``choice_fields``: the
@@ -153,3 +174,14 @@ def value_label(field: str, value: str, lang: str | None = None,
     if field == "source_type":
         return source_type_label(value, lang)
     return None
+
+
+def local_time(value: str | None) -> str:
+    """An ISO time (UTC when it names no zone) as ``HH:MM dd/mm/yyyy`` in Asia/Ho_Chi_Minh,
+    the one way the portal's pages and mails show a time; ``—`` for none."""
+    if not value:
+        return "—"
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")

@@ -1,4 +1,4 @@
-"""Pages of the `smartcity` plugin (registered through tk.blanket.blueprints)."""
+"""The department harvest report page (the other blueprints: web/registry.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,24 +7,10 @@ from flask import Blueprint, redirect
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.notify import local_time
-from ckanext.smartcity.pages import pages  # /developers and DataStore dumps (pages.py)
-from ckanext.smartcity.http_errors import http_errors  # 4xx, not 500 (http_errors.py)
+from ckanext.smartcity.harvesters.notify import OLD_REPORT_PATH, REPORT_PATH
+from ckanext.smartcity.reference.labels import local_time
 
-from ckanext.smartcity.dcat.views import dcat  # type-named DCAT URLs
-from ckanext.smartcity.datapackage.views import datapackage  # Frictionless Data Packages
-from ckanext.smartcity.quality.views import quality  # department and city quality pages
-from ckanext.smartcity.web_security import harvest_posts  # POST-only harvest actions
-
-# tk.blanket.blueprints registers what __all__ names: the blueprints only
-__all__ = ["report", "pages", "dcat", "quality", "harvest_posts", "http_errors",
-           "datapackage"]
-
-#: the department harvest report page (one definition: the mail links to it too), beside
-#: the department's other pages (/organization/<id>, /organization/<id>/quality)
-REPORT_PATH = "/organization/{id}/harvest-report"
-#: where it was until issue 22 (links in mails already sent): a permanent redirect
-OLD_REPORT_PATH = "/department/{id}/harvest-report"
+__all__ = ["report"]
 
 report = Blueprint("smartcity_report", __name__)
 

@@ -3,7 +3,7 @@
 The domains are read from the smartcity scheming schemas shipped in
 ``ckanext/smartcity/schemas/`` (each type file's ``dataset_type`` and its ``domain:
 {order, label}``), so adding a domain is adding a schema file. The pillars are the
-programme's list in :mod:`ckanext.smartcity.departments` (which ``ckan smartcity init``
+programme's list in :mod:`ckanext.smartcity.reference.departments` (which ``ckan smartcity init``
 creates as groups). No CKAN imports: the privacy CLI and the config checks use it too.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from importlib import resources
 
 import yaml
 
-from ckanext.smartcity.departments import PILLARS as _PILLARS
+from ckanext.smartcity.reference.departments import PILLARS as _PILLARS
 
 __all__ = ["DATASET_TYPES", "DOMAIN_LABELS", "PILLARS", "dataset_types", "domain_labels"]
 

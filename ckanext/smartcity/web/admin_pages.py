@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.labels import current_lang, pick
+from ckanext.smartcity.reference.labels import current_lang, pick
 
 __all__ = ["smartcity_source_form", "smartcity_pretty_config", "smartcity_last_job",
            "JOB_STATUS"]
