@@ -89,3 +89,44 @@ def test_a_private_dataset_has_no_package_for_others(portal):
                          timeout=60).status_code == 200
     finally:
         portal.action("package_patch", {"id": DATASET, "private": dataset["private"]})
+
+
+def test_bulk_downloads_hold_every_open_dataset_and_nothing_private(portal, tmp_path):
+    """An operator's nightly build (the CLI, as the timer runs it); a researcher downloads
+    a department's ZIP from /downloads: every open dataset with tables, none private."""
+    department = "so-giao-duc-dao-tao"
+    found = portal.action("package_search", {"fq": f"organization:{department}",
+                                             "include_private": True, "rows": 100})
+    with_tables = sorted(d["name"] for d in found["results"]
+                         if any(r.get("datastore_active") for r in d["resources"]))
+    assert DATASET in with_tables and len(with_tables) >= 2, with_tables
+    hidden = next(name for name in with_tables if name != DATASET)
+    was_private = portal.action("package_show", {"id": hidden})["private"]
+    portal.action("package_patch", {"id": hidden, "private": True})
+    try:
+        built = portal.cli("smartcity", "bulk", "build")
+    finally:
+        portal.action("package_patch", {"id": hidden, "private": was_private})
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert f"department-{department}.zip" in built.stdout and "catalogue.zip" in built.stdout
+
+    page = requests.get(f"{portal.url}/downloads", timeout=60)
+    assert page.status_code == 200
+    link = f"/downloads/department-{department}.zip"
+    assert link in page.text and "SHA-256" in page.text
+    answer = requests.get(portal.url + link, timeout=120)
+    assert answer.status_code == 200
+    path = tmp_path / "department.zip"
+    path.write_bytes(answer.content)
+    import hashlib
+    assert hashlib.sha256(answer.content).hexdigest() in page.text
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(tmp_path / "x")
+        folders = sorted({name.split("/")[0] for name in archive.namelist()})
+    expected = [name for name in with_tables if name != hidden and not portal.action(
+        "package_show", {"id": name})["private"]]
+    assert folders == sorted(expected), (folders, hidden)
+    report = frictionless.validate(str(tmp_path / "x" / DATASET / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    missing = requests.get(f"{portal.url}/downloads/department-khong-co.zip", timeout=60)
+    assert missing.status_code == 404

@@ -7,6 +7,7 @@ import click
 __all__ = ["smartcity"]
 
 from ckanext.smartcity.cli.backup import backup
+from ckanext.smartcity.cli.bulk import bulk
 from ckanext.smartcity.cli.init import init
 from ckanext.smartcity.cli.privacy import privacy_scan
 from ckanext.smartcity.cli.proxy import proxy
@@ -31,3 +32,4 @@ smartcity.add_command(links)
 smartcity.add_command(uploads)
 smartcity.add_command(proxy)
 smartcity.add_command(backup)
+smartcity.add_command(bulk)

@@ -8,8 +8,6 @@ large table is never held in memory whole.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 import zipfile
@@ -20,13 +18,17 @@ from flask import Blueprint, Response, send_file
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.smartcity.datapackage import bulk
+from ckanext.smartcity.datapackage.archive import add_dataset
 from ckanext.smartcity.datapackage.descriptor import descriptor
 
-__all__ = ["datapackage", "PAGE_ROWS"]
+__all__ = ["datapackage"]
 
 datapackage = Blueprint("smartcity_datapackage", __name__)
-#: rows asked of the DataStore per page when writing a table into the ZIP
-PAGE_ROWS = 10000
+
+
+def _search(data: dict[str, Any]) -> dict[str, Any]:
+    return tk.get_action("datastore_search")(_context(), data)
 
 
 def _context() -> dict[str, Any]:
@@ -80,50 +82,47 @@ def package_json(id: str) -> Response:  # noqa: A002
     return response
 
 
-def _write_table(archive: zipfile.ZipFile, path: str, resource_id: str,
-                 fields: list[dict[str, Any]]) -> None:
-    ids = [str(f["id"]) for f in fields]
-    with archive.open(path, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8",
-                                                            newline="") as out:
-        csv.writer(out).writerow(ids)
-        offset = 0
-        while True:
-            page = tk.get_action("datastore_search")(_context(), {
-                "resource_id": resource_id, "fields": ids, "sort": "_id",
-                "limit": PAGE_ROWS, "offset": offset, "records_format": "csv",
-                "include_total": False})
-            text = page.get("records") or ""
-            out.write(text)
-            rows = text.count("\n") if text else 0
-            if rows < PAGE_ROWS:
-                return
-            offset += PAGE_ROWS
-
-
 def package_zip(id: str) -> Response:  # noqa: A002
     """``datapackage.json`` and ``data/<table>.csv`` for each table, as one ZIP."""
     dataset = _dataset(id)
     tables = _tables(dataset)
     if not tables:
         return _no_tables()
-    paths: dict[str, str] = {}
-
-    def data_path(name: str, resource: Mapping[str, Any]) -> str:
-        paths[resource["id"]] = f"data/{name}.csv"
-        return paths[resource["id"]]
-
-    body = descriptor(dataset, tables, data_path, homepage=tk.url_for(
-        "dataset.read", id=dataset["name"], _external=True))
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("datapackage.json", json.dumps(body, ensure_ascii=False, indent=2))
-        for resource, fields in tables:
-            _write_table(archive, paths[resource["id"]], resource["id"], fields)
+        add_dataset(archive, dataset, tables, _search, homepage=tk.url_for(
+            "dataset.read", id=dataset["name"], _external=True))
     spool.seek(0)
     return send_file(spool, mimetype="application/zip", as_attachment=True,
                      download_name=f"{dataset['name']}-datapackage.zip")
 
 
+def downloads() -> str:
+    """The bulk downloads: the catalogue's and each department's ZIP, with checksums."""
+    manifest = bulk.read_manifest() or {"files": []}
+    titles = {d["name"]: d["title"] for d in tk.get_action("organization_list")(
+        {"user": ""}, {"all_fields": True})}
+    files = []
+    for entry in manifest["files"]:
+        stem = entry["file"].removesuffix(".zip")
+        department = stem.removeprefix("department-") if stem != bulk.CATALOGUE else ""
+        files.append(dict(entry, department=department,
+                          title=titles.get(department, department)))
+    return tk.render("smartcity/downloads.html", extra_vars={
+        "built": manifest.get("built"), "files": files})
+
+
+def download(name: str) -> Response:
+    """One archive of the last build (only names its manifest lists)."""
+    manifest = bulk.read_manifest() or {"files": []}
+    if f"{name}.zip" not in {entry["file"] for entry in manifest["files"]}:
+        return tk.abort(404, tk._("Không có tệp tải về này / No such download"))
+    return send_file(bulk.folder() / f"{name}.zip", mimetype="application/zip",
+                     as_attachment=True, download_name=f"{name}.zip")
+
+
+datapackage.add_url_rule("/downloads", view_func=downloads, endpoint="downloads")
+datapackage.add_url_rule("/downloads/<name>.zip", view_func=download, endpoint="download")
 datapackage.add_url_rule("/dataset/<id>/datapackage.json", view_func=package_json,
                          endpoint="json")
 datapackage.add_url_rule("/dataset/<id>/datapackage.zip", view_func=package_zip,
