@@ -30,6 +30,10 @@ def test_dates_are_dd_mm_yyyy(portal):
         page = _page(portal, path)
         assert not CAMEL_DATE.search(page), (path, CAMEL_DATE.search(page).group(0))
         assert re.search(r"\b\d{2}/\d{2}/20\d{2}\b", page), path
+    # the temporal coverage and reference date too (scheming printed them as 2025-12-31)
+    shown = re.sub(r"<[^>]+>", " ", _page(portal, f"/dataset/{EXAMPLE}"))
+    assert package["reference_date"][:10] not in shown
+    assert "31/12/2025" in shown
 
 
 def test_row_count_in_the_pages_language_and_embed_translated(portal):
