@@ -55,7 +55,7 @@ def test_a_write_moves_the_key_at_once(app, datasets):
     assert _names(_get(app, q="*:*")) == ["noi-bo"]
 
 
-@pytest.mark.ckan_config(search_cache.TTL_OPTION, "0")
+@pytest.mark.ckan_config("ckanext.smartcity.search_cache.ttl", "0")
 def test_ttl_zero_turns_the_cache_off(app, datasets):
     for _ in range(2):
         answer = _get(app, q="*:*")

@@ -1,7 +1,7 @@
 """Finding 1/2 of issue 19: the portal's own services are never a harvest target, and a
 SQL source never runs as a role that can read server files or is a superuser.
 
-Unit level: the allow-list the harvesters really use (``pipeline/config.allowed_hosts``,
+Unit level: the allow-list the harvesters really use (``config.allowed_hosts``,
 from test.ini: bare ``127.0.0.1`` allowed) refuses the test portal's PostgreSQL, Redis,
 Solr and web endpoints; the SQL reader, on the real test cluster, refuses a superuser and
 members of ``pg_read_server_files`` & co. before running the query, while a plain
@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from ckanext.smartcity.readers import netguard
-from ckanext.smartcity.pipeline import config as options
+from ckanext.smartcity import config as options
 from ckanext.smartcity.readers import ApiReader, ReaderError, SqlReader
 from department_db import new_department_database
 

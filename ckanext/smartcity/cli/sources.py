@@ -122,7 +122,7 @@ def sources() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def sync(path: Path | None) -> None:
     """Create/update a harvest source for every YAML file in PATH (idempotent)."""
-    from ckanext.smartcity.pipeline import config as options
+    from ckanext.smartcity import config as options
 
     path = path or options.sources_dir()
     if not path.exists():

@@ -25,7 +25,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 from ckanext.smartcity.harvesters import fingerprint as fp
 from ckanext.smartcity.harvesters.importer import ImportFailure, Source, import_spec
 from ckanext.smartcity.harvesters.lock import LockTimeout, dataset_lock
-from ckanext.smartcity.pipeline import config as options
+from ckanext.smartcity import config as options
 from ckanext.smartcity.pipeline.publish import withdraw
 from ckanext.smartcity.pipeline.validate import (ConfigError, check_config, parse_config,
                                                  url_password_error)

@@ -34,7 +34,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
 
-from ckanext.smartcity.pipeline import config as options
+from ckanext.smartcity import config as options
 from ckanext.smartcity.readers.file import SETTLING
 from ckanext.smartcity.reference.labels import local_time
 

@@ -38,7 +38,8 @@ import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
 from ckanext.smartcity.reference.domains import DATASET_TYPES
-from ckanext.smartcity.pipeline.config import portal_endpoints, upload_limits
+from ckanext.smartcity import config as options
+from ckanext.smartcity.config import upload_limits
 from ckanext.smartcity.privacy.content import check_content
 from ckanext.smartcity.privacy.fetch import FetchError, FetchLimits, fetched, url_name
 from ckanext.smartcity.privacy.checkpoint import (Checked, Verdict, check_file, check_rows,
@@ -164,18 +165,14 @@ def _check_upload(resource: dict[str, Any], dataset: Mapping[str, Any]) -> str |
 def fetch_limits() -> FetchLimits:
     """Where and how much the gate may fetch a linked table (``ckanext.smartcity.privacy.
     fetch_*``; the allow-list defaults to the harvest allow-list plus the portal's host)."""
-    hosts = str(tk.config.get("ckanext.smartcity.privacy.fetch_allowed_hosts") or "")
+    hosts = options.fetch_allowed_hosts()
     if not hosts.strip():
-        harvest = str(tk.config.get("ckanext.smartcity.harvest.allowed_hosts") or "")
-        own = urlsplit(str(tk.config.get("ckan.site_url") or "")).netloc
-        hosts = " ".join(part for part in (harvest, own) if part)
+        hosts = " ".join(part for part in (options.harvest_allowed_hosts(),
+                                           options.site_host()) if part)
     # a link to the portal's own database, Solr, Redis or SMTP is never fetched
-    hosts = " ".join([hosts, *portal_endpoints(with_site=False)])
-    return FetchLimits(
-        allowed_hosts=hosts,
-        max_bytes=int(tk.config.get("ckanext.smartcity.privacy.fetch_max_bytes")
-                      or 104857600),
-        timeout_s=float(tk.config.get("ckanext.smartcity.privacy.fetch_timeout") or 30))
+    hosts = " ".join([hosts, *options.portal_endpoints(with_site=False)])
+    return FetchLimits(allowed_hosts=hosts, max_bytes=options.fetch_max_bytes(),
+                       timeout_s=options.fetch_timeout())
 
 
 #: declared formats (or, with none, URL extensions) of links that are pages or documents,

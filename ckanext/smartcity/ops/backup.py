@@ -102,7 +102,7 @@ def secret_names() -> dict[str, Any]:
     """Harvest sources and the names of the secrets they use (never a value)."""
     from ckan import model
 
-    from ckanext.smartcity.pipeline import config as options
+    from ckanext.smartcity import config as options
 
     sources, names = [], set()
     rows = model.Session.execute(sa.text(

@@ -104,7 +104,7 @@ def after_request(response: Any) -> Any:
 
 
 def _allowed() -> bool:
-    from ckanext.smartcity.pipeline import config as options
+    from ckanext.smartcity import config as options
 
     token = options.metrics_token()
     given = request.headers.get("Authorization", "")

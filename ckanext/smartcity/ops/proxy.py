@@ -3,7 +3,7 @@
 The templates are in ``config/nginx/`` (``smartcity.conf.tmpl`` and the two files it
 includes); every ``@@NAME@@`` is filled here from the CKAN config: the page cache's ttl and
 the rate limits (``ckanext.smartcity.proxy.*``, read by
-:func:`ckanext.smartcity.pipeline.config.proxy_settings`), Redis (``ckan.redis.url``: the
+:func:`ckanext.smartcity.config.proxy_settings`), Redis (``ckan.redis.url``: the
 page cache key holds the search cache's write generation, read from there by nginx's Lua
 module) and the web assets folder (under ``ckan.storage_path``).
 
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcity.pipeline import config as options
+from ckanext.smartcity import config as options
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "config" / "nginx"
 FILES = ("smartcity.conf", "page_cache.conf", "proxy_params.conf")

@@ -19,10 +19,10 @@ import datetime as dt
 import logging
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 
+from ckanext.smartcity import config as options
 from ckanext.smartcity.readers import netguard
 from ckanext.smartcity.quality.indicators import LinkStatus
 
@@ -35,14 +35,11 @@ def _now() -> str:
 
 def allowed_hosts() -> str:
     """The hosts link checks may reach (see the module's decisions)."""
-    import ckan.plugins.toolkit as tk
-
-    configured = str(tk.config.get("ckanext.smartcity.links.allowed_hosts") or "")
+    configured = options.link_allowed_hosts()
     if configured.strip():
         return configured
-    harvest = str(tk.config.get("ckanext.smartcity.harvest.allowed_hosts") or "")
-    own = urlsplit(str(tk.config.get("ckan.site_url") or "")).netloc
-    return " ".join(part for part in (harvest, own) if part)
+    return " ".join(part for part in (options.harvest_allowed_hosts(), options.site_host())
+                    if part)
 
 
 def check_url(url: str, hosts: str, *, timeout: float, max_bytes: int,
@@ -77,10 +74,7 @@ def check_url(url: str, hosts: str, *, timeout: float, max_bytes: int,
 
 
 def _options() -> tuple[float, int]:
-    import ckan.plugins.toolkit as tk
-
-    return (float(tk.config.get("ckanext.smartcity.links.timeout") or 10),
-            int(tk.config.get("ckanext.smartcity.links.max_bytes") or 65536))
+    return options.link_timeout(), options.link_max_bytes()
 
 
 def check_dataset(package_id: str) -> dict[str, Any]:

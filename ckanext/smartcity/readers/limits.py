@@ -4,7 +4,7 @@ Every limit is checked while streaming, so memory stays bounded by the limits ra
 the file: the CSV reader cuts lines itself (linear time) and stops at the first line longer
 than ``max_line_bytes``; the XLSX check (:mod:`ckanext.smartcity.privacy.bounds`) inflates
 each zip member through a counting reader before openpyxl sees it. The values come from
-``ckanext.smartcity.uploads.*`` (:func:`ckanext.smartcity.pipeline.config.upload_limits`);
+``ckanext.smartcity.uploads.*`` (:func:`ckanext.smartcity.config.upload_limits`);
 :data:`DEFAULT_LIMITS` are the declared defaults, used by the harvest readers too.
 """
 from __future__ import annotations

@@ -23,7 +23,7 @@ Decisions:
   settings from the environment.
 * Entries starting with ``!`` are *denied endpoints* (``!host:port``, or
   ``!host:port/database`` for one database): the portal's own services, added by the
-  portal itself (``pipeline/config.allowed_hosts``). A denied endpoint is refused even
+  portal itself (``config.allowed_hosts``). A denied endpoint is refused even
   when another entry allows its host; a loopback denied address also denies every
   loopback address on that port. Its one exception is a database URL whose database an
   allow entry names exactly as ``host:port/database`` (``*`` and ``?`` wildcards): a

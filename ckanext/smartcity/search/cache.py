@@ -37,9 +37,10 @@ import requests
 import sqlalchemy as sa
 from ckan import model
 
+from ckanext.smartcity import config as options
+
 log = logging.getLogger(__name__)
 
-TTL_OPTION = "ckanext.smartcity.search_cache.ttl"
 MAX_BODY_BYTES = 2 * 1024 * 1024  # larger answers (rows=1000) are not kept
 HEADER = "X-Smartcity-Search-Cache"  # hit | miss, on answers the cache looked up
 #: objects whose change can change a search answer (results, facets, their labels)
@@ -51,7 +52,7 @@ _solr: requests.Session | None = None
 
 
 def _ttl() -> int:
-    return tk.asint(tk.config.get(TTL_OPTION, 60))
+    return options.search_cache_ttl()
 
 
 def _prefix() -> str:

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, request
 import ckan.plugins.toolkit as tk
 
 from ckanext.smartcity.web.downloads import finish_dump
-from ckanext.smartcity.pipeline import config as portal_config
+from ckanext.smartcity import config as portal_config
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from ckanext.harvest.model import (HarvestGatherError, HarvestJob, HarvestObject
                                    HarvestObjectError)
 
 from ckanext.smartcity.harvesters import notify
-from ckanext.smartcity.pipeline import config as options
+from ckanext.smartcity import config as options
 
 __all__ = ["harvest_jobs_run", "after_job", "TIMEOUT_MESSAGE"]
 

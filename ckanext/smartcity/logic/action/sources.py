@@ -51,7 +51,7 @@ def _refuse_unscoped_secrets(context: Context, data_dict: DataDict) -> None:
     import json
 
     from ckanext.smartcity.harvesters.base import make_reader
-    from ckanext.smartcity.pipeline import config as options
+    from ckanext.smartcity import config as options
     from ckanext.smartcity.readers import REGISTRY
 
     reader_name = str(data_dict.get("source_type") or "")
