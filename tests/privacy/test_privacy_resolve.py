@@ -15,7 +15,7 @@ from ckanext.smartcity.privacy.command import privacy_scan
 from ckanext.smartcity.privacy.checkpoint import POLICY, check_file, check_rows, policy_for
 from ckanext.smartcity.privacy.resolve import header_columns, resolve
 from ckanext.smartcity.readers.file import FileReader
-from ckanext.smartcity.uploads.dictionary import columns_spec
+from ckanext.smartcity.privacy.dictionary import columns_spec
 
 HEADER = ("Mã xã", "Số ca mắc", "Số ca tử vong")
 ROWS = [("20194", 3, 0), ("20197", 40, 2), ("20200", 12, 1), ("20203", 55, 15)]
@@ -47,7 +47,7 @@ def test_a_count_column_is_found_by_header_id_or_tokens(declared):
 
 
 def test_labels_vi_and_en_name_a_column():
-    # glossary labels (uploads/columns.yaml) and dictionary labels given by the caller
+    # glossary labels (privacy/data/columns.yaml) and dictionary labels given by the caller
     columns = header_columns(["ma_xa", "so_ho_ngheo", "n"], {"n": ["Số người", "People"]})
     assert resolve(["Poor households", "Commune code", "People", "Số người"], columns,
                    "count_columns") == ("so_ho_ngheo", "ma_xa", "n")

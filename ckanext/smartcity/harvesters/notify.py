@@ -119,7 +119,7 @@ def notify_job(job_id: str) -> int:
     """
     from ckanext.harvest.model import HarvestJob
 
-    from ckanext.smartcity.logic.action.report import job_problems, job_summary
+    from ckanext.smartcity.harvesters.outcomes import job_problems, job_summary
     from ckanext.smartcity.pipeline.validate import ConfigError, parse_config
 
     if not options.notify_enabled() or not tk.config.get("smtp.server"):

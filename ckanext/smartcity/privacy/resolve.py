@@ -3,7 +3,7 @@
 A publisher names columns in ``count_columns``, ``group_by`` and ``allow_columns`` (the
 dataset form and API, a harvest spec's ``privacy`` block, ``privacy-scan`` options) by any
 name the portal shows for them: the header as written (``Số ca mắc``), the id the portal
-generates from it (``so_ca_mac``, :func:`ckanext.smartcity.uploads.dictionary.columns_spec`,
+generates from it (``so_ca_mac``, :func:`ckanext.smartcity.privacy.dictionary.columns_spec`,
 the DataStore column), its Vietnamese or English label. :func:`resolve` finds the column,
 in this order, the first tier with a match deciding:
 
@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from ckanext.smartcity.uploads.dictionary import columns_spec
+from ckanext.smartcity.privacy.dictionary import columns_spec
 
 from .names import normalise_name
 from .policy import Policy, PrivacyError

@@ -5,8 +5,9 @@
 * :mod:`.loader` — the job on CKAN's jobs worker: read, privacy gate, types, dictionary,
   build-and-swap into the DataStore, previews;
 * :mod:`.status` — the load record per resource (``task_status``), read by the
-  ``smartcity_upload_status`` action and the resource page (:func:`.page.smartcity_upload_status`);
-* :mod:`.dictionary` — column ids and vi/en labels from the header (glossary
-  ``columns.yaml``);
+  ``smartcity_upload_status`` action and the resource page
+  (:mod:`ckanext.smartcity.web.upload_status`);
+* :mod:`ckanext.smartcity.privacy.dictionary` — column ids and vi/en labels from the
+  header (glossary ``privacy/data/columns.yaml``);
 * :mod:`.cli` — ``ckan smartcity uploads load|status``.
 """

@@ -14,7 +14,7 @@ the way a harvest loads a departmental table — the same steps, the same code:
    and writes the published CSV;
 3. the DataStore table is built under a temporary name and swapped in
    (:func:`~ckanext.smartcity.pipeline.datastore.replace_table`), with the dictionary of
-   :mod:`.dictionary` (labels a department curated are kept);
+   :mod:`ckanext.smartcity.privacy.dictionary` (labels a department curated are kept);
 4. ``datastore_create`` with the fields marks the resource ``datastore_active`` and
    creates the preview views (explore/auto_views.py).
 
@@ -39,8 +39,9 @@ from ckan.lib import uploader
 
 from ckanext.smartcity.reference.domains import DATASET_TYPES
 from ckanext.smartcity.privacy.files import TableFileError, open_table
+from ckanext.smartcity.privacy import dictionary
 from ckanext.smartcity.privacy.checkpoint import policy_for
-from ckanext.smartcity.uploads import dictionary, status
+from ckanext.smartcity.uploads import status
 
 __all__ = ["READABLE_SUFFIXES", "eligible", "filename_of", "load_upload", "JOB_TIMEOUT_S"]
 

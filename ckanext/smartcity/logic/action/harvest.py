@@ -8,17 +8,11 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
-from ckanext.harvest.model import (HarvestGatherError, HarvestJob, HarvestObject,
-                                   HarvestObjectError, HarvestSource)
+from ckanext.harvest.model import HarvestJob, HarvestSource
+
+from ckanext.smartcity.harvesters.outcomes import job_details
 
 __all__ = ["smartcity_harvest_summary"]
-
-MAX_ERRORS = 50
-_STATUSES = ("added", "updated", "not modified", "deleted", "errored")
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _sources(data_dict: DataDict) -> list[HarvestSource]:
@@ -38,48 +32,6 @@ def _sources(data_dict: DataDict) -> list[HarvestSource]:
             raise tk.ObjectNotFound(f"organization {data_dict['owner_org']} not found")
         query = query.filter(model.Package.owner_org == group.id)
     return query.order_by(model.Package.name).all()
-
-
-def _counts(job: HarvestJob) -> dict[str, int]:
-    counts = dict.fromkeys(_STATUSES, 0)
-    rows = (model.Session.query(HarvestObject.report_status, sa.func.count(HarvestObject.id))
-            .filter(HarvestObject.harvest_job_id == job.id)
-            .group_by(HarvestObject.report_status))
-    for status, count in rows:
-        if status in counts:
-            counts[status] = count
-    with_errors = (model.Session.query(sa.func.count(sa.distinct(
-        HarvestObjectError.harvest_object_id)))
-        .join(HarvestObject, HarvestObject.id == HarvestObjectError.harvest_object_id)
-        .filter(HarvestObject.harvest_job_id == job.id).scalar() or 0)
-    gather = (model.Session.query(sa.func.count(HarvestGatherError.id))
-              .filter(HarvestGatherError.harvest_job_id == job.id).scalar() or 0)
-    counts["errored"] = max(counts["errored"], with_errors) + gather
-    return counts
-
-
-def _errors(job: HarvestJob) -> list[dict[str, Any]]:
-    errors: list[dict[str, Any]] = [
-        {"stage": "Gather", "guid": None, "message": e.message, "created": _iso(e.created)}
-        for e in (model.Session.query(HarvestGatherError)
-                  .filter(HarvestGatherError.harvest_job_id == job.id)
-                  .order_by(HarvestGatherError.created).limit(MAX_ERRORS))]
-    rows = (model.Session.query(HarvestObjectError, HarvestObject.guid)
-            .join(HarvestObject, HarvestObject.id == HarvestObjectError.harvest_object_id)
-            .filter(HarvestObject.harvest_job_id == job.id)
-            .order_by(HarvestObjectError.created).limit(MAX_ERRORS))
-    errors.extend({"stage": e.stage, "guid": guid, "message": e.message,
-                   "created": _iso(e.created)} for e, guid in rows)
-    return errors
-
-
-def _job(job: HarvestJob | None) -> dict[str, Any] | None:
-    if job is None:
-        return None
-    return {"id": job.id, "status": job.status, "created": _iso(job.created),
-            "gather_started": _iso(job.gather_started),
-            "gather_finished": _iso(job.gather_finished), "finished": _iso(job.finished),
-            "stats": _counts(job), "errors": _errors(job)}
 
 
 @tk.side_effect_free
@@ -113,5 +65,5 @@ def smartcity_harvest_summary(context: Context, data_dict: DataDict) -> list[dic
         out.append({"id": source.id, "name": package.name if package else None,
                     "title": source.title, "source_type": source.type,
                     "owner_org": package.owner_org if package else None,
-                    "frequency": source.frequency, "last_job": _job(job)})
+                    "frequency": source.frequency, "last_job": job_details(job)})
     return out

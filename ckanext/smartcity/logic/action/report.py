@@ -16,7 +16,6 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,14 +23,13 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict, Schema
-from ckanext.harvest.model import (HarvestGatherError, HarvestJob, HarvestObject,
-                                   HarvestObjectError, HarvestObjectExtra, HarvestSource)
+from ckanext.harvest.model import HarvestJob, HarvestSource
 
-from ckanext.smartcity.harvesters.base import REFUSED
-from ckanext.smartcity.logic.action.harvest import _counts
+from ckanext.smartcity.harvesters.outcomes import (iso_utc, job_problems, job_summary,
+                                                   last_success)
 
 __all__ = ["smartcity_department_report", "department_report_schema", "FREQUENCY_DAYS",
-           "job_succeeded", "job_summary", "job_problems", "source_report"]
+           "source_report"]
 
 HISTORY = 10
 #: how long a source may go without a successful job, by harvest frequency
@@ -44,88 +42,6 @@ def department_report_schema() -> Schema:
     not_empty = tk.get_validator("not_empty")
     unicode_safe = tk.get_validator("unicode_safe")
     return {"id": [not_empty, unicode_safe]}
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.timezone.utc, microsecond=0).isoformat()
-
-
-def _dataset_name(source_id: str, guid: str | None) -> str | None:
-    if not guid:
-        return None
-    prefix = f"{source_id}/"
-    return guid[len(prefix):] if guid.startswith(prefix) else guid
-
-
-def job_succeeded(job: HarvestJob) -> bool:
-    """Finished, no gather error, and not every table failed (see module)."""
-    if job.status != "Finished":
-        return False
-    gather = (model.Session.query(sa.func.count(HarvestGatherError.id))
-              .filter(HarvestGatherError.harvest_job_id == job.id).scalar() or 0)
-    if gather:
-        return False
-    total = (model.Session.query(sa.func.count(HarvestObject.id))
-             .filter(HarvestObject.harvest_job_id == job.id).scalar() or 0)
-    failed = (model.Session.query(sa.func.count(sa.distinct(HarvestObject.id)))
-              .outerjoin(HarvestObjectError,
-                         HarvestObjectError.harvest_object_id == HarvestObject.id)
-              .filter(HarvestObject.harvest_job_id == job.id)
-              .filter(sa.or_(HarvestObjectError.id.isnot(None),
-                             HarvestObject.report_status == "errored"))
-              .scalar() or 0)
-    return total == 0 or failed < total
-
-
-def job_summary(job: HarvestJob) -> dict[str, Any]:
-    """``{"status", "started", "finished", "stats"}`` of one job."""
-    return {"status": job.status, "started": _iso(job.gather_started or job.created),
-            "finished": _iso(job.finished), "stats": _counts(job)}
-
-
-def job_problems(source_id: str, job: HarvestJob) -> tuple[list[dict[str, Any]],
-                                                        list[dict[str, Any]]]:
-    """``(refused, failed)`` of one job: refusals carry the guard's findings, failures
-    the latest error message of each table (gather errors with ``dataset`` None)."""
-    refused: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = [
-        {"dataset": None, "message": e.message}
-        for e in (model.Session.query(HarvestGatherError)
-                  .filter(HarvestGatherError.harvest_job_id == job.id)
-                  .order_by(HarvestGatherError.created))]
-    findings = dict(model.Session.query(HarvestObjectExtra.harvest_object_id,
-                                        HarvestObjectExtra.value)
-                    .join(HarvestObject,
-                          HarvestObject.id == HarvestObjectExtra.harvest_object_id)
-                    .filter(HarvestObject.harvest_job_id == job.id)
-                    .filter(HarvestObjectExtra.key == REFUSED))
-    latest: dict[str, tuple[str | None, str]] = {}
-    rows = (model.Session.query(HarvestObjectError.harvest_object_id, HarvestObject.guid,
-                                HarvestObjectError.message)
-            .join(HarvestObject, HarvestObject.id == HarvestObjectError.harvest_object_id)
-            .filter(HarvestObject.harvest_job_id == job.id)
-            .order_by(HarvestObjectError.created))
-    for object_id, guid, message in rows:
-        latest[object_id] = (guid, message)
-    for object_id, (guid, message) in sorted(latest.items(), key=lambda i: i[1][0] or ""):
-        name = _dataset_name(source_id, guid)
-        if object_id in findings:
-            reasons = [{"column": str(f["column"]), "detector": str(f["detector"])}
-                       for f in json.loads(findings[object_id])]
-            refused.append({"dataset": name, "reasons": reasons})
-        else:
-            failed.append({"dataset": name, "message": message})
-    return refused, failed
-
-
-def _last_success(source_id: str) -> HarvestJob | None:
-    finished = (model.Session.query(HarvestJob)
-                .filter(HarvestJob.source_id == source_id)
-                .filter(HarvestJob.status == "Finished")
-                .order_by(HarvestJob.finished.desc().nullslast()).limit(50))
-    return next((job for job in finished if job_succeeded(job)), None)
 
 
 def _stale(frequency: str | None, success: HarvestJob | None, now: dt.datetime) -> bool:
@@ -144,11 +60,11 @@ def source_report(source: HarvestSource, package: model.Package,
             .order_by(HarvestJob.created.desc()).limit(HISTORY).all())
     last = jobs[0] if jobs else None
     refused, failed = job_problems(source.id, last) if last is not None else ([], [])
-    success = _last_success(source.id)
+    success = last_success(source.id)
     return {"name": package.name, "title": source.title, "source_type": source.type,
             "frequency": source.frequency,
             "last_job": job_summary(last) if last is not None else None,
-            "last_success": _iso(success.finished) if success is not None else None,
+            "last_success": iso_utc(success.finished) if success is not None else None,
             "stale": _stale(source.frequency, success, now),
             "refused": refused, "failed": failed,
             "history": [job_summary(job) for job in jobs]}

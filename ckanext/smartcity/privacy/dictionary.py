@@ -1,4 +1,4 @@
-"""The data dictionary of an uploaded table: column ids and vi/en labels from its header.
+"""The data dictionary of a table (uploads use it; the privacy resolver reads its glossary): column ids and vi/en labels from its header.
 
 * **id** — the header as a DataStore identifier: the header itself when it already is one
   (lower-case ASCII letters, digits and ``_``, not starting with ``_``), else its slug
@@ -37,8 +37,8 @@ MAX_ID = 60
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, tuple[str, str]]:
-    """Slug → (Vietnamese label, English label), from ``uploads/columns.yaml``."""
-    text = resources.files("ckanext.smartcity.uploads").joinpath("columns.yaml").read_text(
+    """Slug → (Vietnamese label, English label), from ``privacy/data/columns.yaml``."""
+    text = resources.files("ckanext.smartcity.privacy").joinpath("data", "columns.yaml").read_text(
         encoding="utf-8")
     data = yaml.safe_load(text) or {}
     return {str(k): (str(v["vi"]), str(v["en"])) for k, v in data.items()}
