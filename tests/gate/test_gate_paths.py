@@ -3,13 +3,12 @@ identifier is refused and leaves storage, DataStore and metadata exactly as befo
 table passes; small counts of a dataset's count columns are suppressed."""
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
+import factories as city
 import pytest
-from openpyxl import Workbook, load_workbook
-from werkzeug.datastructures import FileStorage
+from openpyxl import load_workbook
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_resource_uploader
@@ -28,31 +27,7 @@ VALUES = ("048095001234", "048196004321", "Nguyễn Văn An", "Trần Thị Bìn
 
 @pytest.fixture
 def dataset(user) -> dict:
-    org = factories.Organization()
-    return helpers.call_action(
-        "package_create", dict(user), type="health", name="ca-benh-upload",
-        title="Ca bệnh", owner_org=org["id"], update_frequency="annual",
-        admin_units=["20194"], data_classification="open", personal_data="aggregated",
-        min_cell_size=10, count_columns="so_ca",
-        temporal_start="2025-07-01", temporal_end="2025-12-31")
-
-
-def _file(text: str | bytes, name: str) -> FileStorage:
-    data = text if isinstance(text, bytes) else text.encode("utf-8-sig")
-    return FileStorage(io.BytesIO(data), filename=name)
-
-
-def _xlsx(sheets: dict[str, list[tuple]], name: str = "bang.xlsx") -> FileStorage:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return FileStorage(out, filename=name)
+    return city.dataset(user, "ca-benh-upload")
 
 
 def _snapshot(storage: Path, dataset_id: str) -> tuple:
@@ -87,11 +62,11 @@ def test_resource_create_refuses_identifiers_and_stores_a_clean_table(storage, u
     before = _snapshot(storage, dataset["id"])
     _refused(lambda: helpers.call_action("resource_create", dict(user),
                                          package_id=dataset["id"], name="x",
-                                         upload=_file(LEAKY, "benh_nhan.csv")),
+                                         upload=city.csv(LEAKY, "benh_nhan.csv")),
              "so_cccd", "name:citizen_id", "ho_ten")
     assert _snapshot(storage, dataset["id"]) == before
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="ca bệnh", upload=_file(CLEAN, "ca_benh.csv"))
+                                   name="ca bệnh", upload=city.csv(CLEAN, "ca_benh.csv"))
     assert resource["url_type"] == "upload"
     # small counts of the dataset's count column are suppressed in the stored file
     assert _stored_text(resource).splitlines() == [
@@ -100,12 +75,12 @@ def test_resource_create_refuses_identifiers_and_stores_a_clean_table(storage, u
 
 def test_resource_update_with_only_id_and_upload_is_gated(storage, user, dataset):
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="ca bệnh", upload=_file(CLEAN, "ca_benh.csv"))
+                                   name="ca bệnh", upload=city.csv(CLEAN, "ca_benh.csv"))
     before = _snapshot(storage, dataset["id"])
     _refused(lambda: helpers.call_action("resource_update", dict(user), id=resource["id"],
-                                         upload=_file(LEAKY, "ca_benh.csv")), "so_cccd")
+                                         upload=city.csv(LEAKY, "ca_benh.csv")), "so_cccd")
     _refused(lambda: helpers.call_action("resource_patch", dict(user), id=resource["id"],
-                                         upload=_file(LEAKY, "ca_benh.csv")), "so_cccd")
+                                         upload=city.csv(LEAKY, "ca_benh.csv")), "so_cccd")
     assert _snapshot(storage, dataset["id"]) == before
 
 
@@ -113,29 +88,29 @@ def test_package_create_and_update_with_uploaded_resources_are_gated(storage, us
     org = factories.Organization()
     _refused(lambda: helpers.call_action(
         "package_create", dict(user), name="khac", type="dataset", owner_org=org["id"],
-        resources=[{"name": "a", "upload": _file(LEAKY, "a.csv")}]), "so_cccd")
+        resources=[{"name": "a", "upload": city.csv(LEAKY, "a.csv")}]), "so_cccd")
     with pytest.raises(tk.ObjectNotFound):
         helpers.call_action("package_show", id="khac")
     before = _snapshot(storage, dataset["id"])
     pkg = helpers.call_action("package_show", id=dataset["id"])
-    pkg["resources"] = [{"name": "b", "upload": _file(LEAKY, "b.csv")}]
+    pkg["resources"] = [{"name": "b", "upload": city.csv(LEAKY, "b.csv")}]
     _refused(lambda: helpers.call_action("package_update", dict(user), **pkg), "so_cccd")
     _refused(lambda: helpers.call_action(
         "package_patch", dict(user), id=dataset["id"],
-        resources=[{"name": "c", "upload": _file(LEAKY, "c.csv")}]), "so_cccd")
+        resources=[{"name": "c", "upload": city.csv(LEAKY, "c.csv")}]), "so_cccd")
     assert _snapshot(storage, dataset["id"]) == before
 
 
 @pytest.mark.parametrize("upload, names", [
-    (lambda: _xlsx({"Sheet1": [("ma_xa", "so_ca"), ("20194", 20)],
+    (lambda: city.xlsx({"Sheet1": [("ma_xa", "so_ca"), ("20194", 20)],
                     "Danh sách": [("stt", "lien_he"), (1, "0905123456")]}, "bang.xlsm"),
      ("Danh sách", "value:phone")),
-    (lambda: _file("so_cccd,ho_ten,ma_xa\r\n048095001234,An,20194\r\n20197\r\n", "r.csv"),
+    (lambda: city.csv("so_cccd,ho_ten,ma_xa\r\n048095001234,An,20194\r\n20197\r\n", "r.csv"),
      ("so_cccd", "line 3")),
-    (lambda: _file(b"ma_xa,so_ca\r\n\x81\xfe\x00\xff\x00\x00\xfe\xff\x81\r\n", "enc.csv"),
+    (lambda: city.csv(b"ma_xa,so_ca\r\n\x81\xfe\x00\xff\x00\x00\xfe\xff\x81\r\n", "enc.csv"),
      ("enc.csv",)),
-    (lambda: _file(b"PK\x03\x04 not really a workbook", "hong.xlsx"), ("hong.xlsx", "XLSX")),
-    (lambda: _file(b"\xd0\xcf\x11\xe0 old excel", "cu.xls"), ("cu.xls", "CSV")),
+    (lambda: city.csv(b"PK\x03\x04 not really a workbook", "hong.xlsx"), ("hong.xlsx", "XLSX")),
+    (lambda: city.csv(b"\xd0\xcf\x11\xe0 old excel", "cu.xls"), ("cu.xls", "CSV")),
 ])
 def test_unreadable_or_hidden_content_is_refused(storage, user, dataset, upload, names):
     before = _snapshot(storage, dataset["id"])
@@ -182,7 +157,7 @@ def test_an_xlsx_upload_names_its_count_columns_by_generated_id(storage, user, d
     helpers.call_action("package_patch", dict(user), id=dataset["id"],
                         count_columns="so_ca_mac, so_ca_tu_vong")
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="ca bệnh", upload=_xlsx({"Ca bệnh": OFFICER}))
+                                   name="ca bệnh", upload=city.xlsx({"Ca bệnh": OFFICER}))
     rows = [line.split(",") for line in _stored_text(resource).splitlines()]
     assert rows[0] == ["Mã xã", "Số ca mắc", "Số ca tử vong"]
     counts = [int(v) for row in rows[1:] for v in row[1:] if v]
@@ -193,17 +168,17 @@ def test_an_xlsx_upload_names_its_count_columns_by_generated_id(storage, user, d
 def test_a_declared_count_column_that_matches_nothing_refuses_the_upload(
         storage, user, dataset):
     helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                        name="ca bệnh", upload=_file(CLEAN, "ca_benh.csv"))
+                        name="ca bệnh", upload=city.csv(CLEAN, "ca_benh.csv"))
     helpers.call_action("package_patch", dict(user), id=dataset["id"],
                         count_columns="so_ca, so_ca_chet")
     before = _snapshot(storage, dataset["id"])
     _refused(lambda: helpers.call_action("resource_create", dict(user),
                                          package_id=dataset["id"], name="x",
-                                         upload=_file(CLEAN, "ca_benh_2.csv")),
+                                         upload=city.csv(CLEAN, "ca_benh_2.csv")),
              "so_ca_chet", "count_columns")
     _refused(lambda: helpers.call_action("resource_create", dict(user),
                                          package_id=dataset["id"], name="x",
-                                         upload=_xlsx({"Ca bệnh": OFFICER})), "so_ca_chet")
+                                         upload=city.xlsx({"Ca bệnh": OFFICER})), "so_ca_chet")
     assert _snapshot(storage, dataset["id"]) == before
 
 

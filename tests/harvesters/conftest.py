@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import factories as city
 import pytest
 import sqlalchemy as sa
 from department_db import new_department_database
@@ -89,6 +91,13 @@ def department(department_db: Department, monkeypatch: pytest.MonkeyPatch,
 def harvest_env(with_plugins: Any, clean_datastore: Any, clean_index: Any,
                 clean_queues: Any) -> None:
     """Plugins loaded, empty CKAN + DataStore + index + queues."""
+
+
+@pytest.fixture
+def drop_folder() -> Iterator[Path]:
+    """A department's file-drop folder inside the configured file roots."""
+    with city.drop_folder() as folder:
+        yield folder
 
 
 @pytest.fixture

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import json
-import secrets
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -16,18 +13,6 @@ from .conftest import (DEFAULTS, PLUGINS, dataset, make_source, object_errors, r
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS),
               pytest.mark.usefixtures("harvest_env")]
-
-DROPBOX = Path(__file__).resolve().parents[2] / ".test" / "dropbox"
-
-
-@pytest.fixture
-def drop_folder() -> Iterator[Path]:
-    """A department's folder inside the configured file roots."""
-    folder = DROPBOX / f"syt-{secrets.token_hex(4)}"
-    folder.mkdir(parents=True)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
 
 class Api:
     """A departmental JSON API on 127.0.0.1 whose answer the test controls."""

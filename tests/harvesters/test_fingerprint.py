@@ -8,12 +8,9 @@ import copy
 import hashlib
 import json
 import os
-import secrets
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +29,6 @@ from .conftest import (DEFAULTS, PLUGINS, dataset, extra, harvester_for, make_so
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS),
               pytest.mark.usefixtures("harvest_env")]
 
-DROPBOX = Path(__file__).resolve().parents[2] / ".test" / "dropbox"
 RECORDS = [{"ma_xa": "20194", "nam": 2026, "so_co_so": 12},
            {"ma_xa": "20197", "nam": 2026, "so_co_so": 15}]
 
@@ -75,14 +71,6 @@ def api() -> Iterator[Api]:
     yield server
     server.server.shutdown()
     server.server.server_close()
-
-
-@pytest.fixture
-def drop_folder() -> Iterator[Path]:
-    folder = DROPBOX / f"fp-{secrets.token_hex(4)}"
-    folder.mkdir(parents=True)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(source_id: str) -> tuple[dict[str, Any], int]:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,17 +13,6 @@ from .conftest import DEFAULTS, PLUGINS, dataset, make_source, object_errors, ro
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS),
               pytest.mark.usefixtures("harvest_env")]
-
-DROPBOX = Path(__file__).resolve().parents[2] / ".test" / "dropbox"
-
-
-@pytest.fixture
-def drop_folder() -> Iterator[Path]:
-    folder = DROPBOX / f"syt-{secrets.token_hex(4)}"
-    folder.mkdir(parents=True)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
 
 def _settled(path: Path) -> None:
     past = time.time() - 600

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import io
 
+import factories as city
 import pytest
-from openpyxl import Workbook
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
@@ -28,27 +28,8 @@ LEAKY = "ma_xa,ho_ten,so_cccd\r\n20194,Nguyễn Văn An,048095001234\r\n"
 
 @pytest.fixture
 def dataset(user) -> dict:
-    org = factories.Organization()
-    return helpers.call_action(
-        "package_create", dict(user), type="health", name="ca-benh-tai-len",
-        title="Ca bệnh theo xã", owner_org=org["id"], update_frequency="annual",
-        admin_units=["20194"], data_classification="open", personal_data="aggregated",
-        min_cell_size=5, count_columns="so_ca",
-        temporal_start="2025-01-01", temporal_end="2025-12-31")
-
-
-def _csv(text: str, name: str = "ca_benh.csv") -> FileStorage:
-    return FileStorage(io.BytesIO(text.encode("utf-8-sig")), filename=name)
-
-
-def _xlsx(rows: list[tuple], name: str = "ho_ngheo.xlsx") -> FileStorage:
-    book = Workbook()
-    for row in rows:
-        book.active.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return FileStorage(out, filename=name)
+    return city.dataset(user, "ca-benh-tai-len", title="Ca bệnh theo xã",
+                             min_cell_size=5, temporal=("2025-01-01", "2025-12-31"))
 
 
 def _queued(resource_id: str) -> list:
@@ -71,7 +52,7 @@ def _rows(resource_id: str) -> list[dict]:
 
 def test_an_uploaded_csv_is_queued_then_loaded_by_the_jobs_worker(storage, user, dataset):
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="Ca bệnh 2025", upload=_csv(CLEAN))
+                                   name="Ca bệnh 2025", upload=city.csv(CLEAN, "ca_benh.csv"))
     assert _status(resource["id"], user)["state"] == "queued"
     assert len(_queued(resource["id"])) == 1
     with pytest.raises(tk.ObjectNotFound):
@@ -107,10 +88,10 @@ def test_an_xlsx_with_vietnamese_headers_gets_ids_and_a_bilingual_dictionary(
     # no count column: the workbook is stored as it is (a declared one it lacks refuses it)
     helpers.call_action("package_patch", dict(user), id=dataset["id"], count_columns="")
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="Hộ nghèo", upload=_xlsx([
+                                   name="Hộ nghèo", upload=city.xlsx([
                                        ("Mã xã", "Năm", "Số hộ nghèo", "Tỷ lệ (%)"),
                                        ("20194", 2025, 120, 1.5),
-                                       ("20197", 2025, 80, 0.75)]))
+                                       ("20197", 2025, 80, 0.75)], "ho_ngheo.xlsx"))
     _work()
     assert _status(resource["id"], user)["state"] == "loaded"
     info = helpers.call_action("datastore_info", {"ignore_auth": True}, id=resource["id"])
@@ -126,13 +107,14 @@ def test_an_xlsx_with_vietnamese_headers_gets_ids_and_a_bilingual_dictionary(
 
 def test_a_failed_load_keeps_the_previous_table_and_says_where(storage, user, dataset):
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="Ca bệnh", upload=_csv(CLEAN))
+                                   name="Ca bệnh", upload=city.csv(CLEAN, "ca_benh.csv"))
     _work()
     before = _rows(resource["id"])
     # the type of `nam` is inferred from the first 5,000 rows; line 5,003 does not fit
     body = "".join(f"2{i:04d},2025,{10 + i % 7}\r\n" for i in range(5001))
     helpers.call_action("resource_update", dict(user), id=resource["id"],
-                        upload=_csv("ma_xa,nam,so_ca\r\n" + body + "20999,không rõ,9\r\n"))
+                        upload=city.csv("ma_xa,nam,so_ca\r\n" + body + "20999,không rõ,9\r\n",
+                                        "ca_benh.csv"))
     assert _status(resource["id"], user)["state"] == "queued"
     _work()
     state = _status(resource["id"], user)
@@ -152,7 +134,7 @@ def test_the_officers_xlsx_is_loaded_with_its_count_columns_suppressed(storage, 
     helpers.call_action("package_patch", dict(user), id=dataset["id"], min_cell_size=10,
                         count_columns="so_ca_mac, so_ca_tu_vong")
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="Ca bệnh", upload=_xlsx([
+                                   name="Ca bệnh", upload=city.xlsx([
                                        ("Mã xã", "Số ca mắc", "Số ca tử vong"),
                                        ("20194", 3, 0), ("20197", 40, 2), ("20200", 12, 1),
                                        ("20203", 55, 15)], name="ca_benh.xlsx"))
@@ -171,12 +153,12 @@ def test_the_officers_xlsx_is_loaded_with_its_count_columns_suppressed(storage, 
 
 def test_a_refused_upload_is_not_stored_queued_or_loaded(storage, user, dataset):
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="Ca bệnh", upload=_csv(CLEAN))
+                                   name="Ca bệnh", upload=city.csv(CLEAN, "ca_benh.csv"))
     _work()
     before = _rows(resource["id"])
     with pytest.raises(tk.ValidationError) as err:
         helpers.call_action("resource_update", dict(user), id=resource["id"],
-                            upload=_csv(LEAKY))
+                            upload=city.csv(LEAKY, "ca_benh.csv"))
     assert "so_cccd" in str(err.value.error_dict)
     assert _queued(resource["id"]) == []
     assert _status(resource["id"], user)["state"] == "loaded"
@@ -188,7 +170,7 @@ def test_uploads_to_other_datasets_and_links_are_not_queued(storage, user, datas
     plain = helpers.call_action("package_create", dict(user), name="khong-phai-thanh-pho",
                                 owner_org=org["id"])
     other = helpers.call_action("resource_create", dict(user), package_id=plain["id"],
-                                name="x", upload=_csv(CLEAN))
+                                name="x", upload=city.csv(CLEAN, "ca_benh.csv"))
     pdf = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
                               name="báo cáo", upload=FileStorage(io.BytesIO(b"%PDF-1.4"),
                                                                  filename="bao_cao.pdf"))
@@ -201,7 +183,7 @@ def test_uploads_to_other_datasets_and_links_are_not_queued(storage, user, datas
 def test_the_cli_loads_a_resource_in_process(storage, user, dataset, cli):
     from ckanext.smartcity.cli import smartcity
     resource = helpers.call_action("resource_create", dict(user), package_id=dataset["id"],
-                                   name="Ca bệnh", upload=_csv(CLEAN))
+                                   name="Ca bệnh", upload=city.csv(CLEAN, "ca_benh.csv"))
     result = cli.invoke(smartcity, ["uploads", "load", resource["id"]])
     assert result.exit_code == 0, result.output
     assert f"{resource['id']}: loaded" in result.output

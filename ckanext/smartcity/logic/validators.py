@@ -21,8 +21,9 @@ import yaml
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import Invalid, missing
+from ckanext.scheming.validation import scheming_validator
 
-from ckanext.smartcity.reference import codelists
+from ckanext.smartcity.reference import codelists, labels
 from ckanext.smartcity.privacy.record import PrivacyReport
 from ckanext.smartcity.reference.slugs import vi_slug
 
@@ -52,34 +53,16 @@ _EMAIL_RE = re.compile(
 _SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
 
 
-def scheming_validator(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark ``fn`` as a factory scheming calls with ``(field, schema)`` (as scheming does)."""
-    fn.is_a_scheming_validator = True  # type: ignore[attr-defined]
-    return fn
-
-
 @functools.lru_cache(maxsize=1)
 def _messages() -> dict[str, dict[str, str]]:
     with open(_MESSAGES_FILE, encoding="utf-8") as f:
         return yaml.safe_load(f)
 
 
-def current_lang() -> str:
-    """The language of the current request (``CKAN_LANG``), else ``ckan.locale_default``."""
-    try:
-        from flask import has_request_context, request
-
-        if has_request_context() and request.environ.get("CKAN_LANG"):
-            return str(request.environ["CKAN_LANG"])
-    except (ImportError, RuntimeError):
-        pass
-    return tk.config.get("ckan.locale_default") or "vi"
-
-
 def message(key: str, **values: Any) -> str:
     """The message ``key`` of ``messages.yaml`` in the current language, formatted."""
     texts = _messages()[key]
-    text = texts.get(current_lang()) or texts["vi"]
+    text = texts.get(labels.current_lang()) or texts["vi"]
     return text.format(**values)
 
 
@@ -358,7 +341,7 @@ def smartcity_dataset_rules(key: Any, data: dict[Any, Any],
     for code in json.loads(codes) if isinstance(codes, str) else codes:
         periods = codelists.find_admin_units(code=code)
         if periods and not any(p.overlaps(start, end) for p in periods):
-            names = "; ".join(f"{p.full_name_vi} ({p.period_label(current_lang())})"
+            names = "; ".join(f"{p.full_name_vi} ({p.period_label(labels.current_lang())})"
                               for p in periods)
             _add_error(errors, "admin_units", message(
                 "admin_unit_out_of_period", value=code, names=names,

@@ -5,12 +5,51 @@ import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, DataDict
+from ckan.lib.navl.dictization_functions import StopOnError, missing
+from ckan.types import Context, DataDict, Schema
 
 from ckanext.smartcity.explore import aggregate, geo
 from ckanext.smartcity.explore.profile import current_communes, profile_table
 
-__all__ = ["smartcity_map_data", "smartcity_chart_data"]
+__all__ = ["smartcity_map_data", "smartcity_chart_data", "map_data_schema",
+           "chart_data_schema"]
+
+MISSING = "Thiếu giá trị / missing value"
+
+
+def _required_text(key: Any, data: dict[Any, Any], errors: dict[Any, list[str]],
+                   context: Context) -> None:
+    """The value as stripped text; an absent, empty or blank value is an error."""
+    value = data.get(key)
+    text = "" if value is missing or value is None else str(value).strip()
+    if not text:
+        errors[key].append(MISSING)
+        raise StopOnError
+    data[key] = text
+
+
+def map_data_schema() -> Schema:
+    """``resource_id`` required; ``column`` and ``period`` as text when given. ``filters``
+    (an object or its JSON text) and ``geometry`` are read by the action itself: navl
+    would flatten an object's keys away."""
+    ignore_missing = tk.get_validator("ignore_missing")
+    unicode_safe = tk.get_validator("unicode_safe")
+    return {"resource_id": [_required_text],
+            "column": [ignore_missing, unicode_safe],
+            "period": [ignore_missing, unicode_safe]}
+
+
+def chart_data_schema() -> Schema:
+    """:func:`map_data_schema` and ``by`` as text when given."""
+    return dict(map_data_schema(), by=[tk.get_validator("ignore_missing"),
+                                       tk.get_validator("unicode_safe")])
+
+
+def _validated(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict), schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
 
 
 def _filters(value: Any) -> dict[str, str]:
@@ -51,9 +90,8 @@ def smartcity_map_data(context: Context, data_dict: DataDict) -> dict[str, Any]:
         label_en, unit, unit_en, period, filters, attribution``
     :rtype: dict
     """
-    resource_id = str(data_dict.get("resource_id") or "").strip()
-    if not resource_id:
-        raise tk.ValidationError({"resource_id": ["Thiếu giá trị / missing value"]})
+    data = _validated(data_dict, map_data_schema(), context)
+    resource_id = data["resource_id"]
     tk.check_access("resource_show", context, {"id": resource_id})
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
     profile = profile_table(resource["id"]) if resource.get("datastore_active") else None
@@ -61,11 +99,11 @@ def smartcity_map_data(context: Context, data_dict: DataDict) -> dict[str, Any]:
         raise tk.ValidationError({"resource_id": [
             "Bảng không có cột mã xã, phường theo danh mục / the table has no commune-code "
             "column of the code list"]})
-    column = str(data_dict.get("column") or "").strip() or next(
+    column = (data.get("column") or "").strip() or next(
         iter(sorted(profile.counts, key=profile.measures.index)), profile.measures[0]
         if profile.measures else "")
-    period = data_dict.get("period")
-    period = str(period).strip() if period not in (None, "") else None
+    period = data.get("period")
+    period = period.strip() if period not in (None, "") else None
     filters = _filters(data_dict.get("filters"))
     with_geometry = tk.asbool(data_dict.get("geometry", True))
 
@@ -113,9 +151,8 @@ def smartcity_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any
         "suppressed_cells"}]}`` in period or category order
     :rtype: dict
     """
-    resource_id = str(data_dict.get("resource_id") or "").strip()
-    if not resource_id:
-        raise tk.ValidationError({"resource_id": ["Thiếu giá trị / missing value"]})
+    data = _validated(data_dict, chart_data_schema(), context)
+    resource_id = data["resource_id"]
     tk.check_access("resource_show", context, {"id": resource_id})
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
     profile = profile_table(resource["id"]) if resource.get("datastore_active") else None
@@ -123,15 +160,15 @@ def smartcity_chart_data(context: Context, data_dict: DataDict) -> dict[str, Any
         raise tk.ValidationError({"resource_id": [
             "Bảng không có cột thời gian hay phân loại / the table has no period or "
             "category column"]})
-    by = str(data_dict.get("by") or profile.period or profile.categories[0].column)
+    by = data.get("by") or profile.period or profile.categories[0].column
     category = profile.category(by)
     if by != profile.period and category is None:
         raise tk.ValidationError({"by": [
             f'"{by}" không phải cột thời gian hay phân loại / is not a period or category '
             f'column']})
-    column = str(data_dict.get("column") or "").strip()
-    period = data_dict.get("period") if by != profile.period else None
-    period = str(period).strip() if period not in (None, "") else None
+    column = (data.get("column") or "").strip()
+    period = data.get("period") if by != profile.period else None
+    period = period.strip() if period not in (None, "") else None
     cells = {c.key: c for c in aggregate.aggregate(
         profile, column, by, period, _filters(data_dict.get("filters")))}
     order = list(profile.periods) if category is None else list(category.values)
