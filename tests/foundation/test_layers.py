@@ -7,11 +7,13 @@ The layer rule (docs/ARCHITECTURE.md), bottom to top; a module may import its ow
     1 readers/privacy readers/, privacy/, config.py (the typed option reader)
     2 pipeline        pipeline/, explore/ (table profiles, default views) but its plugin/cli
     3 harvesters/uploads
-                      harvesters/, uploads/, search/, dcat/, quality/, and
+                      harvesters/, uploads/, search/, dcat/, quality/, datapackage/, and
                       logic/write_checks.py (the privacy checks of CKAN's writes, which
                       the upload loader calls too: it imports only the layers below)
-    4 logic/web       logic/, web/, cli/, plugin.py, explore's plugin and cli, the
-                      blueprints of dcat/ and quality/ (templates sit here too)
+    4 logic/web       logic/, web/, cli/, ops/ (metrics, proxy, backups), plugin.py,
+                      explore's plugin and cli, the blueprints of dcat/, quality/ and
+                      datapackage/
+                      (templates sit here too)
 
 Every import counts, also those inside functions: a late import still makes the two
 modules depend on each other. Run it alone with
@@ -31,9 +33,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("readers/privacy", ("readers", "privacy", "config")),
     ("pipeline", ("pipeline", "explore")),
     ("harvesters/uploads", ("harvesters", "uploads", "search", "dcat", "quality",
-                            "logic.write_checks")),
-    ("logic/web", ("logic", "web", "cli", "plugin", "explore.plugin", "explore.cli",
-                   "dcat.views", "quality.views")),
+                            "datapackage", "logic.write_checks")),
+    ("logic/web", ("logic", "web", "cli", "ops", "plugin", "explore.plugin", "explore.cli",
+                   "dcat.views", "quality.views", "datapackage.views")),
 ]
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["render_datetime", "portal_date"]
+from ckanext.smartcity.reference.labels import TIMEZONE
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+__all__ = ["render_datetime", "portal_date"]
 
 
 def portal_date(value: Any, with_hours: bool = False, with_seconds: bool = False) -> str:
