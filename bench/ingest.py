@@ -117,13 +117,12 @@ class StageClock:
 
 
 def _harvest(source_id: str) -> tuple[dict[str, Any], float, dict[str, float]]:
-    from ckanext.smartcity.harvesters import importer
-    from ckanext.smartcity.pipeline import publish
+    from ckanext.smartcity.pipeline import driver, prepare, publish
 
     clock = StageClock()
-    clock.wrap(importer, "prepare", "read_guard_spool_csv_s")
-    clock.wrap(importer, "_publishable", "suppress_and_write_csv_s")
-    clock.wrap(importer, "publish", "publish_s")
+    clock.wrap(driver, "prepare", "read_guard_spool_csv_s")
+    clock.wrap(prepare, "_publishable", "suppress_and_write_csv_s")
+    clock.wrap(driver, "publish", "publish_s")
     clock.wrap(publish, "replace_table", "datastore_load_s")
     try:
         job, seconds = common.run_job(source_id)
@@ -287,11 +286,11 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--stream", action="store_true",
                         help="stream a new table into the DataStore while its CSV is "
-                             "written (importer.STREAM_NEW_TABLES; off by default): A/B")
+                             "written (driver.STREAM_NEW_TABLES; off by default): A/B")
     args = parser.parse_args()
     if args.stream:
-        from ckanext.smartcity.harvesters import importer
-        importer.STREAM_NEW_TABLES = True
+        from ckanext.smartcity.pipeline import driver
+        driver.STREAM_NEW_TABLES = True
     print(json.dumps(run(args.rows), indent=2))
     return 0
 

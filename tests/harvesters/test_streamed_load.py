@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ckan.tests import helpers
 from ckanext.datastore.backend.postgres import get_write_engine
 
-from ckanext.smartcity.harvesters import importer
+from ckanext.smartcity.pipeline import driver
 from ckanext.smartcity.pipeline import load
 
 from .conftest import (PLUGINS, dataset, make_source, object_errors, published, run_job,
@@ -24,7 +24,7 @@ ROWS = 3000
 @pytest.fixture(autouse=True)
 def streamed(monkeypatch):
     """Streamed loads are off by default (README, Performance): on for these tests."""
-    monkeypatch.setattr(importer, "STREAM_NEW_TABLES", True)
+    monkeypatch.setattr(driver, "STREAM_NEW_TABLES", True)
 
 
 def _population(department) -> None:

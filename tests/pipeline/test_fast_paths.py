@@ -12,7 +12,7 @@ import pytest
 
 from ckanext.smartcity.pipeline.datastore import full_text_sql
 from ckanext.smartcity.pipeline.mapping import ColumnPlan, Derived
-from ckanext.smartcity.pipeline.spool import CsvWriter, csv_cell
+from ckanext.smartcity.readers.published_csv import CsvWriter, csv_cell
 from ckanext.smartcity.privacy import Guard, Policy
 from ckanext.smartcity.readers.base import Column
 

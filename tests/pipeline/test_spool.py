@@ -5,7 +5,8 @@ import datetime as dt
 import os
 from decimal import Decimal
 
-from ckanext.smartcity.pipeline.spool import RawSpool, content_hash, write_csv
+from ckanext.smartcity.pipeline.spool import RawSpool, content_hash
+from ckanext.smartcity.readers.published_csv import write_csv
 
 
 def test_raw_spool_round_trips_typed_batches_and_deletes_its_file():

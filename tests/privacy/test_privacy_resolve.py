@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from ckanext.smartcity.harvesters.importer import ImportFailure, Source, prepare
+from ckanext.smartcity.harvesters.table_source import HarvestTable, Source
+from ckanext.smartcity.pipeline.prepare import ImportFailure, prepare
 from ckanext.smartcity.privacy import Policy, PrivacyError
 from ckanext.smartcity.privacy.command import privacy_scan
 from ckanext.smartcity.privacy.checkpoint import POLICY, check_file, check_rows, policy_for
@@ -125,7 +126,7 @@ def _prepare(folder: Path, privacy: dict) -> object:
             "columns": columns_spec(HEADER), "privacy": privacy}
     reader = FileReader(folder.as_uri(), {}, file_roots=str(folder))
     source = Source(id="s", name="Sở Y tế", owner_org="", config={}, user="")
-    return prepare(reader, spec, source, batch_size=100)
+    return prepare(HarvestTable(reader, spec, source), batch_size=100)
 
 
 def test_a_harvest_spec_names_count_columns_by_published_name_or_label(tmp_path):

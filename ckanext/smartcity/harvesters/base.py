@@ -4,7 +4,8 @@
   the spec); with ``delete_missing``, specs gone from the config become deletions, but
   only when the whole gather succeeded and the source answers;
 * fetch: nothing to transfer (the rows are read under the import lock);
-* import: under a PostgreSQL advisory lock on the dataset name (with a timeout), :func:`importer.import_spec`
+* import: under a PostgreSQL advisory lock on the dataset name (with a timeout),
+  :func:`~ckanext.smartcity.pipeline.driver.import_table` of a :class:`.table_source.HarvestTable`
   reads, guards and publishes — or withdraws the dataset of a removed spec.
 """
 from __future__ import annotations
@@ -23,7 +24,9 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
 from ckanext.smartcity.harvesters import fingerprint as fp
-from ckanext.smartcity.harvesters.importer import ImportFailure, Source, import_spec
+from ckanext.smartcity.harvesters.table_source import HarvestTable, Source
+from ckanext.smartcity.pipeline.driver import import_table
+from ckanext.smartcity.pipeline.prepare import ImportFailure
 from ckanext.smartcity.harvesters.lock import LockTimeout, dataset_lock
 from ckanext.smartcity import config as options
 from ckanext.smartcity.pipeline.publish import withdraw
@@ -379,8 +382,9 @@ class SmartcityHarvester(HarvesterBase):
         known = {pid for (pid,) in model.Session.query(HarvestObject.package_id)
                  .filter(HarvestObject.guid == harvest_object.guid)
                  .filter(HarvestObject.package_id.isnot(None)).distinct()}
-        outcome, package_id = import_spec(
-            reader, spec, source, batch_size=options.batch_size(), known_ids=known,
+        outcome, package_id = import_table(
+            HarvestTable(reader, spec, source), batch_size=options.batch_size(),
+            known_ids=known,
             before_write=lambda package_id: self._link_before_write(harvest_object,
                                                                     package_id),
             defer_index=True)

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 #: harvest object extra: the fingerprint computed at gather time
 FINGERPRINT = "smartcity_fingerprint"
 _PACKAGE = Path(__file__).resolve().parents[1]
-_CODE = ("readers", "pipeline", "privacy", "harvesters/importer.py", "schemas")
+_CODE = ("readers", "pipeline", "privacy", "harvesters/table_source.py", "schemas")
 
 
 @functools.lru_cache(maxsize=1)

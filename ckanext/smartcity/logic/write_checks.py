@@ -26,12 +26,10 @@ resource, ``records``), naming the column and the detector, never a value.
 """
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import os
 import tempfile
-from typing import IO, Any, Mapping
+from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
@@ -45,6 +43,7 @@ from ckanext.smartcity.privacy.fetch import FetchError, FetchLimits, fetched, ur
 from ckanext.smartcity.privacy.checkpoint import (Checked, Verdict, check_file, check_rows,
                                             is_table)
 from ckanext.smartcity.readers.limits import Limits, size
+from ckanext.smartcity.readers.published_csv import CsvWriter
 
 __all__ = ["check_file", "check_rows", "check_package_write", "check_datastore_write",
            "dataset_for_write", "fetch_limits", "Checked", "Verdict", "CHECKED"]
@@ -98,8 +97,8 @@ def _copy(upload: Any, target: str, limit: int) -> bool:
 
 
 def _suppressed_csv(path: str, filename: str, checked: Checked) -> FileStorage | None:
-    """The upload rewritten with its small counts hidden (CSV, UTF-8 with BOM), or None
-    when the dataset declares no count column that the table has."""
+    """The upload rewritten with its small counts hidden (the portal's one CSV writer),
+    or None when the dataset declares no count column that the table has."""
     from ckanext.smartcity.privacy.files import open_table
 
     reports = [r for r in checked.reports if r.count_index]
@@ -107,18 +106,18 @@ def _suppressed_csv(path: str, filename: str, checked: Checked) -> FileStorage |
         return None
     report = reports[0]
     table = open_table(path, sheet=None, limits=upload_limits())
-    out = tempfile.TemporaryFile()
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
-    writer.writerow(table.columns)
-    first = 0
-    for batch in table.batches():
-        for row in report.apply_batch(first, batch):
-            writer.writerow(["" if v is None else v for v in row])
-        first += len(batch)
-    text.flush()
-    text.detach()
-    out.seek(0)
+    writer = CsvWriter([str(c) for c in table.columns])
+    try:
+        first = 0
+        for batch in table.batches():
+            writer.write(report.apply_batch(first, batch))
+            first += len(batch)
+    except BaseException:
+        writer.discard()
+        raise
+    written = writer.finish()
+    out = open(written.path, "rb")  # noqa: SIM115 - the FileStorage's stream
+    written.close()  # unlinked now; the open stream keeps the bytes until it is closed
     base = os.path.splitext(filename)[0]
     return FileStorage(stream=out, filename=f"{base}.csv", content_type="text/csv")
 

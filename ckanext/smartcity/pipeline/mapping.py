@@ -23,7 +23,7 @@ from ckanext.smartcity.privacy.resolve import TableColumn
 from ckanext.smartcity.readers.base import Column
 
 __all__ = ["PublishedColumn", "ColumnPlan", "PlanError", "Derived", "build_dataset",
-           "with_provenance", "PG_TYPES", "PROVENANCE_KEYS"]
+           "with_provenance", "provenance_text", "PG_TYPES", "PROVENANCE_KEYS"]
 
 #: reader column types → DataStore (PostgreSQL) column types
 PG_TYPES = {"text": "text", "int": "int8", "numeric": "numeric", "float": "float8",
@@ -257,14 +257,20 @@ def build_dataset(spec: dict[str, Any], defaults: dict[str, Any], derived: dict[
     return dataset
 
 
+def provenance_text(value: Any) -> str:
+    """How a provenance value is stored: text as is, anything else (the privacy report) as
+    JSON with Vietnamese kept readable and keys sorted."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
+                                                           sort_keys=True)
+
+
 def with_provenance(dataset: dict[str, Any], provenance: dict[str, Any],
                     schema_fields: set[str] | None) -> dict[str, Any]:
     """``dataset`` plus provenance: schema fields top level, the rest as extras."""
     out = dict(dataset)
     extras = [e for e in out.get("extras") or [] if e.get("key") not in provenance]
     for key, value in provenance.items():
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
-                                                              sort_keys=True)
+        text = provenance_text(value)
         if schema_fields is not None and key in schema_fields:
             out[key] = text
         else:

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -38,13 +36,15 @@ import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib import plugins as lib_plugins
-from ckan.lib import uploader
 
 from ckanext.smartcity.pipeline.datastore import Reload, drop_table, replace_table
+from ckanext.smartcity.pipeline.mapping import provenance_text
+from ckanext.smartcity.pipeline.stored_file import KeptAside, store_upload
 
 __all__ = ["PublishError", "Table", "schema_fields", "find_dataset", "find_summary",
            "stored_value", "published_rows", "PROVENANCE_WRITER",
-           "validate_dataset", "publish", "withdraw", "is_complete", "ROWS_RESOURCE_KEY"]
+           "validate_dataset", "publish", "publish_rows", "store_privacy_report", "withdraw",
+           "is_complete", "ROWS_RESOURCE_KEY"]
 
 log = logging.getLogger(__name__)
 
@@ -251,19 +251,6 @@ def is_complete(dataset: dict[str, Any]) -> bool:
     return rows is not None and rows.get("datastore_active") is True
 
 
-def _store_upload(resource: dict[str, Any], table: Table) -> None:
-    """Store the CSV as the upload of ``resource`` (which has its id already), as
-    ``package_update`` does for uploads: size and URL set on the dict, file stored."""
-    with open(table.csv_path, "rb") as stream:
-        resource["upload"] = FileStorage(stream=stream, filename=table.filename,
-                                         content_type="text/csv")
-        upload = uploader.get_resource_uploader(resource)
-        resource.pop("upload", None)
-        if "url_type" in resource and hasattr(upload, "filesize"):
-            resource["size"] = upload.filesize
-        upload.upload(resource["id"], uploader.get_max_resource_size())
-
-
 def _create(dataset: dict[str, Any], table: Table, user: str, defer_index: bool) -> str:
     # Two writes instead of four actions each re-indexing and committing: the DataStore
     # table under a new resource id (nothing refers to it yet), then one package_create
@@ -273,7 +260,7 @@ def _create(dataset: dict[str, Any], table: Table, user: str, defer_index: bool)
                     datastore_active=True)
     replace_table(resource["id"], table.fields, table.csv_path, streamed=table.streamed)
     try:
-        _store_upload(resource, table)
+        store_upload(resource, table.csv_path, table.filename)
         package_id = _write("package_create", dict(dataset, resources=[resource]), user,
                             defer_index)
     except BaseException:
@@ -292,45 +279,6 @@ def _undo_create(resource_id: str, user: str) -> None:
             tk.get_action("dataset_purge")(_context(user), {"id": created.package_id})
     finally:
         drop_table(resource_id)
-
-
-class _StoredCsv:
-    """The CSV stored for a resource, kept aside so a failed update can put it back."""
-
-    def __init__(self, resource: dict[str, Any]) -> None:
-        self.resource_id = resource["id"]
-        self.copy: str | None = None
-        if resource.get("url_type") != "upload":
-            return
-        try:
-            upload = uploader.get_resource_uploader(dict(resource))
-            location = upload.get_path(self.resource_id)
-            if hasattr(upload, "storage"):  # CKAN's file storages
-                from ckan.lib import files
-                chunks = upload.storage.stream(files.FileData(location))
-            else:  # the storage_path uploader: a plain file
-                chunks = open(location, "rb")  # noqa: SIM115 - closed below
-            handle, self.copy = tempfile.mkstemp(prefix="smartcity-previous-", suffix=".csv")
-            with os.fdopen(handle, "wb") as out:
-                for chunk in chunks:
-                    out.write(chunk)
-            getattr(chunks, "close", lambda: None)()
-        except Exception as err:  # noqa: BLE001 - no stored file: nothing to restore
-            log.info("resource %s: no stored CSV kept aside (%s)", self.resource_id,
-                     type(err).__name__)
-            self.discard()
-
-    def restore(self) -> None:
-        """Store the kept copy again as the resource's upload."""
-        if self.copy is None:
-            return
-        kept = Table(self.copy, "previous.csv", [], "", 0)
-        _store_upload({"id": self.resource_id, "url_type": "upload"}, kept)
-
-    def discard(self) -> None:
-        if self.copy is not None:
-            os.unlink(self.copy)
-            self.copy = None
 
 
 def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,
@@ -357,7 +305,7 @@ def _update(dataset: dict[str, Any], existing: dict[str, Any], table: Table,
         return package["id"]
     reload = Reload(current["id"], table.fields, table.csv_path)
     reload.stage()
-    previous = _StoredCsv(current)
+    previous = KeptAside(current)
     try:
         reload.swap()
         upload = _upload(table)
@@ -398,6 +346,26 @@ def publish(dataset: dict[str, Any], table: Table, user: str,
         return _update(dataset, existing, table, user, defer_index)
     except tk.ValidationError as err:
         raise _invalid(dataset["name"], err.error_dict) from None
+
+
+def publish_rows(resource_id: str, table: Table, user: str) -> None:
+    """Put ``table``'s rows in the DataStore table of an existing resource (an upload):
+    built under a temporary name and swapped in, then ``datastore_create`` marks the
+    resource ``datastore_active`` (and the previews are made).
+
+    :raises DataStoreLoadError: the rows could not be loaded; the previous table stays.
+    """
+    replace_table(resource_id, table.fields, table.csv_path)
+    # no `info`: the dictionary just written (with curated labels) stays as it is
+    _mark_active(resource_id, [{"id": f["id"], "type": f["type"]} for f in table.fields],
+                 user)
+
+
+def store_privacy_report(dataset_id: str, privacy: dict[str, Any], user: str) -> None:
+    """The privacy checkpoint's report as the dataset's ``privacy_report``, stored as a
+    harvest stores it (:func:`~.mapping.provenance_text`)."""
+    tk.get_action("package_patch")(_context(user), {
+        "id": dataset_id, "privacy_report": provenance_text(privacy)})
 
 
 def withdraw(package_id: str, user: str) -> bool:

@@ -9,7 +9,6 @@ With ``--generalise`` a microdata table that fails k-anonymity is written genera
 """
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import click
 
 from ckanext.smartcity.reference.domains import DATASET_TYPES
+from ckanext.smartcity.readers.published_csv import save_csv
 
 from .files import XLSX_SUFFIXES, TableFile, TableFileError, open_table, sheet_names
 from .generalise import plan_generalisation
@@ -39,15 +39,10 @@ def _scan(table: TableFile, policy: Policy) -> Report:
 
 
 def _write_clean(table: TableFile, report: Report, output: Path) -> None:
-    # UTF-8 with BOM so that Excel opens Vietnamese text correctly.
-    with open(output, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(table.columns)
-        index = 0
-        for batch in table.batches():
-            for row in batch:
-                writer.writerow(["" if v is None else v for v in report.apply(index, row)])
-                index += 1
+    # the portal's one CSV writer (UTF-8 with BOM, so that Excel shows Vietnamese)
+    rows = (report.apply(index, row) for index, row in
+            enumerate(r for batch in table.batches() for r in batch))
+    save_csv(output, [str(c) for c in table.columns], rows)
 
 
 def _table(report: PrivacyReport) -> str:
@@ -203,11 +198,7 @@ def _generalise(file: Path, table: TableFile, report: Report, policy: Policy,
             header, changes, kept = list(table.columns), [], []
             rows = (report.apply(n, r) for n, r in enumerate(
                 r for b in table.batches() for r in b))
-        with open(target, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(["" if v is None else v for v in row])
+        save_csv(target, [str(c) for c in header], rows)
         again = _scan(open_table(target), Policy.from_spec(
             {"count_columns": list(policy.count_columns), "group_by": list(policy.group_by),
              "allow_columns": [c for c in policy.allow_columns if c in header],
