@@ -6,9 +6,9 @@ raises ``ValidationError`` and the wrapped action never runs.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import functools
+from collections.abc import Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -30,41 +30,40 @@ def before(gated: Any, other: Any | None) -> Any:
         return gated(lambda ctx, dd: other(next_action, ctx, dd), context, data_dict)
 
     return both
+
+
 DATASTORE_ACTIONS = ["datastore_create", "datastore_upsert"]
 
 
-@tk.chained_action
-def package_create(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    """``package_create`` with its resources' uploads and linked tables passed through the
-    privacy gate."""
-    # authorised first: no one learns what the gate finds in a write they may not make
-    tk.check_access("package_create", context, data_dict)
-    write_checks.check_package_write(context, data_dict, creating=True)
-    return next_action(context, data_dict)
+def _gated(name: str, check: Callable[[Any, dict[str, Any]], None], doc: str) -> Any:
+    """CKAN's ``name`` with ``check`` in front, after the caller's authorisation: no one
+    learns what the gate finds in a write they may not make."""
+
+    @tk.chained_action
+    def action(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+        tk.check_access(name, context, data_dict)
+        check(context, data_dict)
+        return next_action(context, data_dict)
+
+    action.__name__ = action.__qualname__ = name
+    action.__doc__ = doc
+    return action
 
 
-@tk.chained_action
-def package_update(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    """``package_update`` (and so ``resource_create/update/patch``) through the gate."""
-    # authorised first: no one learns what the gate finds in a write they may not make
-    tk.check_access("package_update", context, data_dict)
-    write_checks.check_package_write(context, data_dict)
-    return next_action(context, data_dict)
-
-
-@tk.chained_action
-def datastore_create(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    """``datastore_create`` with its records passed through the gate first."""
-    # authorised first: no one learns what the gate finds in a write they may not make
-    tk.check_access("datastore_create", context, data_dict)
-    write_checks.check_datastore_write(context, data_dict)
-    return next_action(context, data_dict)
-
-
-@tk.chained_action
-def datastore_upsert(next_action: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    """``datastore_upsert`` with its records passed through the gate first."""
-    # authorised first: no one learns what the gate finds in a write they may not make
-    tk.check_access("datastore_upsert", context, data_dict)
-    write_checks.check_datastore_write(context, data_dict)
-    return next_action(context, data_dict)
+package_create = _gated(
+    "package_create",
+    lambda context, data_dict: write_checks.check_package_write(context, data_dict,
+                                                                creating=True),
+    "``package_create`` with its resources' uploads and linked tables through the gate.")
+package_update = _gated(
+    "package_update",
+    lambda context, data_dict: write_checks.check_package_write(context, data_dict),
+    "``package_update`` (and so ``resource_create/update/patch``) through the gate.")
+datastore_create = _gated(
+    "datastore_create",
+    lambda context, data_dict: write_checks.check_datastore_write(context, data_dict),
+    "``datastore_create`` with its records passed through the gate first.")
+datastore_upsert = _gated(
+    "datastore_upsert",
+    lambda context, data_dict: write_checks.check_datastore_write(context, data_dict),
+    "``datastore_upsert`` with its records passed through the gate first.")
