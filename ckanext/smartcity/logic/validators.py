@@ -25,6 +25,7 @@ from ckanext.scheming.validation import scheming_validator
 
 from ckanext.smartcity.reference import codelists, labels
 from ckanext.smartcity.privacy.record import PrivacyReport
+from ckanext.smartcity.reference.lists import parse_list
 from ckanext.smartcity.reference.slugs import vi_slug
 
 __all__ = [
@@ -100,21 +101,14 @@ def smartcity_choice(field: dict[str, Any], schema: dict[str, Any]) -> Callable[
 
 
 def _as_list(value: Any) -> list[Any] | None:
-    """A submitted multi-value as a list: lists pass, a JSON list or single string is wrapped."""
+    """A submitted multi-value as a list: lists pass, a JSON list or single string is
+    wrapped; ``None`` for what is not a list (the validator reports it)."""
     if _is_empty(value):
         return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                loaded = json.loads(text)
-            except ValueError:
-                return None
-            return loaded if isinstance(loaded, list) else None
-        return [text]
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return None
+    try:
+        return parse_list(value, separators="")
+    except ValueError:
+        return None
 
 
 def _multi_validator(

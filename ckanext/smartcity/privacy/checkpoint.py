@@ -29,12 +29,12 @@ Decisions:
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from ckanext.smartcity.readers.limits import DEFAULT_LIMITS, Limits
+from ckanext.smartcity.reference.lists import parse_list
 
 from .files import XLSX_SUFFIXES, TableFileError, open_table, sheet_names
 from .findings import Finding
@@ -94,21 +94,13 @@ class Checked:
 
 
 def _names(value: Any) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                raise PrivacyError("count_columns: không phải danh sách / not a list") from None
-        else:
-            value = [v for v in (part.strip() for part in text.replace("\n", ",").split(","))
-                     if v]
-    if not isinstance(value, (list, tuple)):
-        raise PrivacyError("count_columns: không phải danh sách / not a list")
-    return tuple(str(v).strip() for v in value if str(v).strip())
+    """A privacy setting's column names (a list, a JSON list, or text split at commas and
+    line breaks); anything else stops the write (fail closed)."""
+    try:
+        names = parse_list(value, separators=",\n")
+    except ValueError:
+        raise PrivacyError("count_columns: không phải danh sách / not a list") from None
+    return tuple(str(v).strip() for v in names if str(v).strip())
 
 
 def policy_for(dataset: Mapping[str, Any] | None, columns: Sequence[str],
