@@ -13,6 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.smartcity.logic import write_checks
+from ckanext.smartcity.logic.action.sources import keep_stored_config_text
 
 # package_patch and resource_create/update/patch all end in package_update: gated there.
 __all__ = ["package_create", "package_update"]
@@ -55,9 +56,13 @@ package_create = _gated(
     lambda context, data_dict: write_checks.check_package_write(context, data_dict,
                                                                 creating=True),
     "``package_create`` with its resources' uploads and linked tables through the gate.")
+def _package_update_checks(context: Any, data_dict: dict[str, Any]) -> None:
+    keep_stored_config_text(data_dict)  # a harvest source's form saved unchanged
+    write_checks.check_package_write(context, data_dict)
+
+
 package_update = _gated(
-    "package_update",
-    lambda context, data_dict: write_checks.check_package_write(context, data_dict),
+    "package_update", _package_update_checks,
     "``package_update`` (and so ``resource_create/update/patch``) through the gate.")
 datastore_create = _gated(
     "datastore_create",

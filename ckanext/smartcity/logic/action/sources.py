@@ -88,6 +88,31 @@ def _refuse_unscoped_secrets(context: Context, data_dict: DataDict) -> None:
             for key, reason in problems.items()]})
 
 
+def keep_stored_config_text(data_dict: DataDict) -> None:
+    """The form shows a source's config indented (web/admin_pages.smartcity_pretty_config):
+    a config submitted with the same JSON value as the stored one keeps the stored text, so
+    saving the form unchanged changes nothing (the declared sources' text stays as synced).
+    Called before ``harvest_source_update`` and ``package_update`` (the form's action)."""
+    import json
+
+    import ckan.model as model
+    from ckanext.harvest.model import HarvestSource
+
+    submitted = data_dict.get("config")
+    if not isinstance(submitted, str) or not data_dict.get("id"):
+        return
+    package = model.Package.get(str(data_dict["id"]))
+    source = HarvestSource.get(package.id) if package is not None else None
+    if source is None or not source.config:
+        return
+    try:
+        same = json.loads(submitted) == json.loads(source.config)
+    except ValueError:
+        return  # the harvester's validate_config reports it
+    if same:
+        data_dict["config"] = source.config
+
+
 @tk.chained_action
 def harvest_source_create(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """ckanext-harvest's `harvest_source_create`, refusing a URL that carries a password.
@@ -109,6 +134,7 @@ def harvest_source_update(up_func: Action, context: Context, data_dict: DataDict
     tk.check_access("harvest_source_update", context, data_dict)
     _refuse_password_in_url(data_dict)
     _refuse_unscoped_secrets(context, data_dict)
+    keep_stored_config_text(data_dict)
     return up_func(context, data_dict)
 
 
